@@ -1,0 +1,22 @@
+// Lint rules: typescript-eslint's recommended set, plus the rule that keeps Connect's public
+// SDK (connect/api) free of runtime imports, so plugins depend on a small stable surface.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["node_modules/", "data/", ".venv/", "coverage/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    files: ["connect/api/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["../*", "!./*"], message: "connect/api is the public SDK: it imports nothing else from the project" }] }],
+    },
+  },
+);

@@ -1,0 +1,134 @@
+// The `hub` command as a user runs it: help texts, `hub start` logging where each part
+// listens and stopping cleanly on SIGINT and SIGTERM, and clear errors for bad input.
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const hubMain = join(import.meta.dirname, "../../cli/main.ts");
+const run = promisify(execFile);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+interface LogLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
+/** Spawns hub with JSON logs and collects the parsed lines as they arrive. */
+function spawnHub(args: string[]): { child: ChildProcess; lines: LogLine[]; waitFor: (msg: string) => Promise<LogLine> } {
+  const child = spawn(process.execPath, [hubMain, "--log-format", "json", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const lines: LogLine[] = [];
+  let buffered = "";
+  const waiters: Array<() => void> = [];
+  child.stdout?.on("data", (chunk: Buffer) => {
+    buffered += chunk.toString("utf8");
+    const parts = buffered.split("\n");
+    buffered = parts.pop() ?? "";
+    for (const part of parts) if (part.trim()) lines.push(JSON.parse(part) as LogLine);
+    waiters.splice(0).forEach((wake) => wake());
+  });
+  const waitFor = (msg: string): Promise<LogLine> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no log line '${msg}' within 20s; got ${JSON.stringify(lines)}`)), 20_000);
+      const check = (): void => {
+        const found = lines.find((l) => l.msg === msg);
+        if (found) {
+          clearTimeout(timer);
+          resolve(found);
+        } else waiters.push(check);
+      };
+      check();
+    });
+  return { child, lines, waitFor };
+}
+
+const exitOf = (child: ChildProcess): Promise<number | null> =>
+  new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+
+describe("hub CLI", () => {
+  it("documents every subcommand's real flags in --help", async () => {
+    const { stdout: top } = await run(process.execPath, [hubMain, "--help"]);
+    for (const sub of ["start", "broker", "registry", "connect", "mirror"]) expect(top).toContain(sub);
+    const { stdout: start } = await run(process.execPath, [hubMain, "start", "--help"]);
+    for (const flag of ["--data-dir", "--host", "--kafka-port", "--registry-port", "--connect-port"]) expect(start).toContain(flag);
+    for (const sub of ["broker", "registry", "connect", "mirror"]) {
+      const { stdout } = await run(process.execPath, [hubMain, sub, "--help"]);
+      expect(stdout).toContain("--override <key=value>");
+    }
+  });
+
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    it(`hub start logs where each part listens and stops cleanly on ${signal}`, async () => {
+      const [registryPort, connectPort, kafkaPort] = [await freePort(), await freePort(), await freePort()];
+      const dataDir = await mkdtemp(join(tmpdir(), "hub-e2e-"));
+      const hub = spawnHub([
+        "start",
+        "--data-dir", dataDir,
+        "--kafka-port", String(kafkaPort),
+        "--registry-port", String(registryPort),
+        "--connect-port", String(connectPort),
+      ]);
+      const exited = exitOf(hub.child);
+      await hub.waitFor("hub is running; press Ctrl-C to stop");
+      expect(hub.lines.find((l) => l.msg === "registry REST listening")?.url).toBe(`http://127.0.0.1:${registryPort}`);
+      expect(hub.lines.find((l) => l.msg === "connect REST listening")?.url).toBe(`http://127.0.0.1:${connectPort}`);
+      expect(hub.lines.find((l) => l.part === "broker")?.listener).toBe(`127.0.0.1:${kafkaPort}`);
+
+      const root = await fetch(`http://127.0.0.1:${connectPort}/`);
+      expect(await root.json()).toMatchObject({ version: expect.any(String) });
+
+      hub.child.kill(signal);
+      expect(await exited).toBe(0);
+      const stoppedParts = hub.lines.filter((l) => l.msg === "stopped").map((l) => l.component);
+      expect(stoppedParts).toEqual(["connect", "registry", "broker"]);
+    });
+  }
+
+  it("fails with a clear message when a port is taken, and exits non-zero", async () => {
+    const blocker = createServer();
+    const port = await new Promise<number>((resolve) =>
+      blocker.listen(0, "127.0.0.1", () => resolve((blocker.address() as { port: number }).port)),
+    );
+    try {
+      const hub = spawnHub(["start", "--registry-port", String(port), "--connect-port", String(await freePort()), "--kafka-port", String(await freePort())]);
+      expect(await exitOf(hub.child)).toBe(1);
+      const fatal = hub.lines.find((l) => l.msg === "failed to start");
+      expect(JSON.stringify(fatal?.err)).toContain("EADDRINUSE");
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("rejects bad flags and unreadable or malformed config files with a message, not a stack trace", async () => {
+    await expect(run(process.execPath, [hubMain, "start", "--kafka-port", "99999"])).rejects.toMatchObject({
+      stderr: expect.stringContaining("must be a port number"),
+    });
+    await expect(run(process.execPath, [hubMain, "broker", "/nonexistent/server.properties"])).rejects.toMatchObject({
+      stderr: expect.stringMatching(/^hub: cannot read properties file \/nonexistent\/server.properties/),
+    });
+    const dir = await mkdtemp(join(tmpdir(), "hub-cli-"));
+    const bad = join(dir, "server.properties");
+    await writeFile(bad, "listeners=localhost:9092\n");
+    await expect(run(process.execPath, [hubMain, "broker", bad])).rejects.toMatchObject({
+      stderr: "hub: listeners: 'localhost:9092' is not of the form NAME://host:port\n",
+    });
+    const mm2 = join(dir, "mm2.properties");
+    await writeFile(mm2, "clusters=A,B\nA.bootstrap.servers=a:9092\n");
+    await expect(run(process.execPath, [hubMain, "mirror", mm2])).rejects.toMatchObject({
+      stderr: "hub: mm2.properties: 'B.bootstrap.servers' is missing\n",
+    });
+  });
+});
