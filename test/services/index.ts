@@ -6,7 +6,7 @@ import { connect } from "node:net";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
-export type ServiceName = "postgres" | "mariadb" | "redis" | "elasticsearch" | "ferretdb" | "kafka";
+export type ServiceName = "postgres" | "mariadb" | "redis" | "elasticsearch" | "mongo" | "kafka";
 
 interface ServiceSpec {
   envVar: string;
@@ -38,7 +38,7 @@ const specs: Record<ServiceName, ServiceSpec> = {
   },
   redis: { envVar: "HUB_TEST_REDIS_URL", defaultAddress: "redis://127.0.0.1:56379", probe: fromUrl },
   elasticsearch: { envVar: "HUB_TEST_ES_URL", defaultAddress: "http://127.0.0.1:59200", probe: fromUrl },
-  ferretdb: { envVar: "HUB_TEST_MONGO_URL", defaultAddress: "mongodb://127.0.0.1:57017/", probe: fromUrl },
+  mongo: { envVar: "HUB_TEST_MONGO_URL", defaultAddress: "mongodb://127.0.0.1:57017/", probe: fromUrl },
   kafka: { envVar: "HUB_TEST_KAFKA_BOOTSTRAP", defaultAddress: "127.0.0.1:59092", probe: fromHostPort },
 };
 

@@ -86,7 +86,7 @@ daemonize() {
 # Downloads one Maven Central artifact into the cache (mvn keeps ~/.m2 as its own cache).
 # maven_get GROUP:ARTIFACT:VERSION[:PACKAGING[:CLASSIFIER]] DEST_DIR
 maven_get() {
-  mvn -q -B dependency:copy -Dartifact="$1" -DoutputDirectory="$2" -Dmdep.useBaseVersion=true >&2
+  mvn -q -B -Dstyle.color=never dependency:copy -Dartifact="$1" -DoutputDirectory="$2" -Dmdep.useBaseVersion=true >&2
 }
 
 # stop_pidfile PIDFILE NAME: SIGTERM, wait up to 30 s, then SIGKILL.
