@@ -17,4 +17,12 @@ npx --no-install tsc --noEmit
 echo "test: linting (eslint)"
 npx --no-install eslint --max-warnings 0 .
 echo "test: vitest"
-npx --no-install vitest run "$@"
+report="$(mktemp -d)/vitest.json"
+status=0
+npx --no-install vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?
+# One plain closing line with the totals, for readers that do not parse vitest's summary.
+node -e '
+  const r = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
+' "$report" || echo "vitest: no report written (exit $status)"
+exit "$status"
