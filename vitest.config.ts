@@ -17,6 +17,8 @@ export default defineConfig({
           include: ["test/integration/**/*.test.ts", "test/interop/**/*.test.ts", "test/e2e/**/*.test.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // With HUB_TEST_CONTAINERS=1 and a Docker engine, testcontainers starts the services.
+          globalSetup: ["test/services/containers.ts"],
           // Servers on a 2-core machine: fewer files at once keeps timings sane.
           maxWorkers: 2,
         },

@@ -10,7 +10,13 @@ cd "$root"
 source scripts/node-env.sh
 hub_ensure_deps "$root"
 started=$SECONDS
-bash test/services/up
+if [ "${HUB_TEST_CONTAINERS:-}" = 1 ]; then
+  # testcontainers starts PostgreSQL, MariaDB, Redis, Elasticsearch and MongoDB (vitest
+  # globalSetup); Kafka and the Python client still come from the provisioning step.
+  bash test/services/up kafka clients
+else
+  bash test/services/up
+fi
 echo "test: services ready in $((SECONDS - started))s"
 echo "test: type checking (tsc --noEmit)"
 npx --no-install tsc --noEmit
