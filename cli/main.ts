@@ -1,15 +1,14 @@
 #!/usr/bin/env node
 // The `hub` command: `hub start` runs every part in one process; `hub broker|registry|
 // connect|mirror` run one part from the properties file its Kafka counterpart uses.
+// Each part is imported only when its command runs, so `hub broker` does not pay for
+// loading the REST frameworks of the others (start-up time is a goal).
 import { Command, InvalidArgumentError, Option } from "commander";
 import { resolve } from "node:path";
-import { brokerSettings, startBroker } from "../broker/index.ts";
-import { connectSettings, startConnect } from "../connect/index.ts";
 import { runUntilSignalled, type Component } from "../lib/lifecycle.ts";
 import { createLogger, LOG_LEVELS, type LogFormat, type Logger, type LogLevel } from "../lib/logger.ts";
 import { applyOverrides, readProperties, type Properties } from "../lib/properties.ts";
 import { HUB_VERSION } from "../lib/version.ts";
-import { registrySettings, startRegistry } from "../registry/index.ts";
 import { describeMirrorFlows } from "./mirror-flows.ts";
 
 interface GlobalOptions {
@@ -71,6 +70,11 @@ program
   .option("--connect-port <port>", "Kafka Connect REST port", parsePort, 8083)
   .action(async (opts: { dataDir: string; host: string; kafkaPort: number; registryPort: number; connectPort: number }) => {
     const log = logger();
+    const [{ brokerSettings, startBroker }, { registrySettings, startRegistry }, { connectSettings, startConnect }] = await Promise.all([
+      import("../broker/index.ts"),
+      import("../registry/index.ts"),
+      import("../connect/index.ts"),
+    ]);
     const dataDir = resolve(opts.dataDir);
     const bootstrap = `${opts.host}:${opts.kafkaPort}`;
     log.info({ version: HUB_VERSION, dataDir }, "starting hub");
@@ -100,6 +104,7 @@ program
   .addOption(overrideOption())
   .action(async (file: string | undefined, opts: { dataDir: string; override: string[] }) => {
     const log = logger();
+    const { brokerSettings, startBroker } = await import("../broker/index.ts");
     const settings = brokerSettings(await loadProperties(file, opts.override), resolve(opts.dataDir));
     await run(log, [() => startBroker(settings, log.child({ part: "broker" }))]);
   });
@@ -111,6 +116,7 @@ program
   .addOption(overrideOption())
   .action(async (file: string | undefined, opts: { override: string[] }) => {
     const log = logger();
+    const { registrySettings, startRegistry } = await import("../registry/index.ts");
     const settings = registrySettings(await loadProperties(file, opts.override));
     await run(log, [() => startRegistry(settings, log.child({ part: "registry" }))]);
   });
@@ -127,6 +133,7 @@ program
     if (connectors.length > 0 && !opts.standalone) {
       program.error("hub connect: connector property files are only taken with --standalone (distributed workers take connectors over REST)");
     }
+    const { connectSettings, startConnect } = await import("../connect/index.ts");
     const settings = connectSettings(await loadProperties(file, opts.override), opts.standalone ? "standalone" : "distributed");
     await run(log, [() => startConnect(settings, log.child({ part: "connect" }))]);
   });
