@@ -86,7 +86,10 @@ daemonize() {
 # Downloads one Maven Central artifact into the cache (mvn keeps ~/.m2 as its own cache).
 # maven_get GROUP:ARTIFACT:VERSION[:PACKAGING[:CLASSIFIER]] DEST_DIR
 maven_get() {
-  mvn -q -B -Dstyle.color=never dependency:copy -Dartifact="$1" -DoutputDirectory="$2" -Dmdep.useBaseVersion=true >&2
+  local out
+  # Maven prints colour codes and progress even in batch mode; show its output only on failure.
+  out="$(mvn -q -B -Dstyle.color=never dependency:copy -Dartifact="$1" -DoutputDirectory="$2" -Dmdep.useBaseVersion=true 2>&1)" ||
+    { printf '%s\n' "$out" >&2; return 1; }
 }
 
 # stop_pidfile PIDFILE NAME: SIGTERM, wait up to 30 s, then SIGKILL.
