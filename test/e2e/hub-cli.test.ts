@@ -6,6 +6,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { Kafka, logLevel } from "kafkajs";
 import { describe, expect, it } from "vitest";
 
 const hubMain = join(import.meta.dirname, "../../cli/main.ts");
@@ -85,7 +86,12 @@ describe("hub CLI", () => {
       await hub.waitFor("hub is running; press Ctrl-C to stop");
       expect(hub.lines.find((l) => l.msg === "registry REST listening")?.url).toBe(`http://127.0.0.1:${registryPort}`);
       expect(hub.lines.find((l) => l.msg === "connect REST listening")?.url).toBe(`http://127.0.0.1:${connectPort}`);
-      expect(hub.lines.find((l) => l.part === "broker")?.listener).toBe(`127.0.0.1:${kafkaPort}`);
+      expect(hub.lines.find((l) => l.msg === "Kafka broker listening")?.listener).toBe(`127.0.0.1:${kafkaPort}`);
+      const admin = new Kafka({ clientId: "e2e", brokers: [`127.0.0.1:${kafkaPort}`], logLevel: logLevel.NOTHING }).admin();
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic: "e2e-topic", numPartitions: 2 }] });
+      expect(await admin.listTopics()).toContain("e2e-topic");
+      await admin.disconnect();
 
       const root = await fetch(`http://127.0.0.1:${connectPort}/`);
       expect(await root.json()).toMatchObject({ version: expect.any(String) });
@@ -103,7 +109,7 @@ describe("hub CLI", () => {
       blocker.listen(0, "127.0.0.1", () => resolve((blocker.address() as { port: number }).port)),
     );
     try {
-      const hub = spawnHub(["start", "--registry-port", String(port), "--connect-port", String(await freePort()), "--kafka-port", String(await freePort())]);
+      const hub = spawnHub(["start", "--data-dir", await mkdtemp(join(tmpdir(), "hub-e2e-")), "--registry-port", String(port), "--connect-port", String(await freePort()), "--kafka-port", String(await freePort())]);
       expect(await exitOf(hub.child)).toBe(1);
       const fatal = hub.lines.find((l) => l.msg === "failed to start");
       expect(JSON.stringify(fatal?.err)).toContain("EADDRINUSE");
