@@ -2,6 +2,7 @@
 // rebalancing as members join and leave, and committed offsets surviving a broker restart.
 import { Kafka, logLevel, type Consumer } from "kafkajs";
 import { afterAll, describe, expect, it } from "vitest";
+import { BROKER_TARGETS, openBrokerTarget } from "../../support/broker-targets.ts";
 import { startHubBroker, type HubBrokerHandle } from "../../support/hub-broker.ts";
 
 const waitUntil = async (pred: () => boolean, what: string, timeoutMs = 30_000): Promise<void> => {
@@ -12,25 +13,22 @@ const waitUntil = async (pred: () => boolean, what: string, timeoutMs = 30_000):
   }
 };
 
-describe("kafkajs consumer groups against hub broker", () => {
-  let hub: HubBrokerHandle | undefined;
-  afterAll(async () => {
-    await hub?.destroy();
-  });
-
+describe.each(BROKER_TARGETS)("kafkajs consumer groups against %s", (targetName) => {
   it("balances 6 partitions over 3 members, rebalancing as members join and leave", async () => {
-    hub = await startHubBroker();
-    const kafka = new Kafka({ clientId: "groups", brokers: [hub.bootstrap], logLevel: logLevel.NOTHING });
+    const target = await openBrokerTarget(targetName);
+    const topic = `shared${target.suffix}`;
+    const group = `trio${target.suffix}`;
+    const kafka = new Kafka({ clientId: "groups", brokers: [target.bootstrap], logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: "shared", numPartitions: 6 }] });
+    await admin.createTopics({ topics: [{ topic, numPartitions: 6 }] });
     const assignments = new Map<string, number[]>();
     const members: Consumer[] = [];
     const addMember = async (name: string): Promise<void> => {
-      const consumer = kafka.consumer({ groupId: "trio", sessionTimeout: 10_000, heartbeatInterval: 500, rebalanceTimeout: 10_000 });
-      consumer.on(consumer.events.GROUP_JOIN, (e) => assignments.set(name, (e.payload.memberAssignment.shared as number[] | undefined) ?? []));
+      const consumer = kafka.consumer({ groupId: group, sessionTimeout: 10_000, heartbeatInterval: 500, rebalanceTimeout: 10_000 });
+      consumer.on(consumer.events.GROUP_JOIN, (e) => assignments.set(name, (e.payload.memberAssignment[topic] as number[] | undefined) ?? []));
       await consumer.connect();
-      await consumer.subscribe({ topic: "shared", fromBeginning: true });
+      await consumer.subscribe({ topic, fromBeginning: true });
       await consumer.run({ eachMessage: async () => {} });
       members.push(consumer);
     };
@@ -42,7 +40,7 @@ describe("kafkajs consumer groups against hub broker", () => {
     await addMember("c");
     await waitUntil(() => [...assignments.values()].every((p) => p.length === 2) && assignments.size === 3, "three members with two partitions each");
     expect(total()).toEqual([0, 1, 2, 3, 4, 5]);
-    const groups = await admin.describeGroups(["trio"]);
+    const groups = await admin.describeGroups([group]);
     expect(groups.groups[0]).toMatchObject({ state: "Stable", protocolType: "consumer" });
     expect(groups.groups[0]?.members).toHaveLength(3);
 
@@ -52,6 +50,14 @@ describe("kafkajs consumer groups against hub broker", () => {
     expect(total()).toEqual([0, 1, 2, 3, 4, 5]);
     for (const m of members) await m.disconnect();
     await admin.disconnect();
+    await target.close();
+  });
+});
+
+describe("kafkajs against a restarted hub broker", () => {
+  let hub: HubBrokerHandle | undefined;
+  afterAll(async () => {
+    await hub?.destroy();
   });
 
   it("keeps committed offsets across a broker restart", async () => {

@@ -2,7 +2,7 @@
 // pause/resume) against the hub's broker.
 import { CompressionTypes, Kafka, logLevel, type Consumer, type EachMessagePayload } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHubBroker, type HubBrokerHandle } from "../../support/hub-broker.ts";
+import { BROKER_TARGETS, openBrokerTarget, type BrokerTarget } from "../../support/broker-targets.ts";
 import { registerKafkajsCodecs } from "../../support/kafkajs-codecs.ts";
 
 registerKafkajsCodecs();
@@ -25,21 +25,22 @@ async function consumeN(consumer: Consumer, topic: string, n: number, timeoutMs 
   return seen;
 }
 
-describe("kafkajs produce and consume against hub broker", () => {
-  let hub: HubBrokerHandle;
+describe.each(BROKER_TARGETS)("kafkajs produce and consume against %s", (targetName) => {
+  let target: BrokerTarget;
   let kafka: Kafka;
+  const t = (name: string): string => name + target.suffix;
 
   beforeAll(async () => {
-    hub = await startHubBroker();
-    kafka = new Kafka({ clientId: "pc-test", brokers: [hub.bootstrap], logLevel: logLevel.NOTHING });
+    target = await openBrokerTarget(targetName);
+    kafka = new Kafka({ clientId: "pc-test", brokers: [target.bootstrap], logLevel: logLevel.NOTHING });
   });
   afterAll(async () => {
-    await hub?.destroy();
+    await target?.close();
   });
 
   for (const acks of [0, 1, -1]) {
     it(`produces with acks=${acks} and reads every record back`, async () => {
-      const topic = `acks-${acks === -1 ? "all" : acks}`;
+      const topic = t(`acks-${acks === -1 ? "all" : acks}`);
       const producer = kafka.producer({ allowAutoTopicCreation: true });
       await producer.connect();
       for (let i = 0; i < 5; i++) {
@@ -55,14 +56,14 @@ describe("kafkajs produce and consume against hub broker", () => {
   }
 
   it("dedupes an idempotent producer's batches and keeps order per partition", async () => {
-    const topic = "idempotent";
+    const topic = t("idempotent");
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     const results = [];
     for (let i = 0; i < 10; i++) results.push(...(await producer.send({ topic, acks: -1, messages: [{ key: "same", value: `n${i}` }] })));
     await producer.disconnect();
     expect(results.map((r) => Number(r.baseOffset))).toEqual([...Array(10).keys()]);
-    const consumer = kafka.consumer({ groupId: "g-idem" });
+    const consumer = kafka.consumer({ groupId: t("g-idem") });
     await consumer.connect();
     const got = await consumeN(consumer, topic, 10);
     await consumer.disconnect();
@@ -71,7 +72,7 @@ describe("kafkajs produce and consume against hub broker", () => {
 
   for (const [name, codec] of [["gzip", CompressionTypes.GZIP], ["snappy", CompressionTypes.Snappy], ["lz4", CompressionTypes.LZ4], ["zstd", CompressionTypes.ZSTD]] as const) {
     it(`accepts and serves ${name}-compressed batches`, async () => {
-      const topic = `codec-${name}`;
+      const topic = t(`codec-${name}`);
       const producer = kafka.producer();
       await producer.connect();
       await producer.send({ topic, compression: codec, messages: Array.from({ length: 50 }, (_, i) => ({ value: `${name}-${i}-${"x".repeat(100)}`, headers: { i: String(i) } })) });
@@ -86,7 +87,7 @@ describe("kafkajs produce and consume against hub broker", () => {
   }
 
   it("seeks to an offset and pauses and resumes a topic", async () => {
-    const topic = "seekable";
+    const topic = t("seekable");
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
@@ -94,7 +95,7 @@ describe("kafkajs produce and consume against hub broker", () => {
     const producer = kafka.producer();
     await producer.connect();
     await producer.send({ topic, messages: Array.from({ length: 30 }, (_, i) => ({ value: String(i) })) });
-    const consumer = kafka.consumer({ groupId: "g-seek" });
+    const consumer = kafka.consumer({ groupId: t("g-seek") });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     const values: string[] = [];
