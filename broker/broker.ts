@@ -27,6 +27,7 @@ import { createPartitionsHandler } from "./handlers/37-create-partitions.ts";
 import { incrementalAlterConfigsHandler } from "./handlers/44-incremental-alter-configs.ts";
 import { describeClusterHandler } from "./handlers/60-describe-cluster.ts";
 import { describeProducersHandler } from "./handlers/61-describe-producers.ts";
+import { describeTopicPartitionsHandler } from "./handlers/75-describe-topic-partitions.ts";
 import { registerGroupHandlers, startGroupCoordinator, type GroupSubsystem } from "./coordinator/group/wiring.ts";
 
 export class Broker {
@@ -89,6 +90,7 @@ export class Broker {
       apiVersionsHandler(core), createTopicsHandler(core), deleteTopicsHandler(core), deleteRecordsHandler(core),
       initProducerIdHandler(core), describeConfigsHandler(core), alterConfigsHandler(core), describeLogDirsHandler(core),
       createPartitionsHandler(core), incrementalAlterConfigsHandler(core), describeClusterHandler(core), describeProducersHandler(core),
+      describeTopicPartitionsHandler(core),
     ]) {
       router.register(handler as never);
     }

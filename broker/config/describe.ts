@@ -27,7 +27,7 @@ interface DescribeOptions {
 }
 
 function entry(def: ConfigDefinition, synonyms: Array<{ name: string; value: string | null; source: number }>, opts: DescribeOptions): Entry {
-  const effective = synonyms[0] ?? { name: def.name, value: null, source: ConfigSource.DEFAULT_CONFIG };
+  const effective = synonyms[0] ?? { name: def.name, value: def.default, source: ConfigSource.DEFAULT_CONFIG };
   return {
     name: def.name,
     value: effective.value,
@@ -51,8 +51,11 @@ export function describeTopicConfigs(overrides: Readonly<Record<string, string>>
     if (def.brokerSynonym) {
       const fromBroker = brokerOverrides.get(def.brokerSynonym);
       if (fromBroker !== undefined) synonyms.push({ name: def.brokerSynonym, value: fromBroker, source: ConfigSource.STATIC_BROKER_CONFIG });
-      const brokerDefault = BROKER_CONFIG_BY_NAME.get(def.brokerSynonym)?.default ?? def.default;
-      synonyms.push({ name: def.brokerSynonym, value: brokerDefault, source: ConfigSource.DEFAULT_CONFIG });
+      // As Kafka: a broker synonym without a default of its own (log.retention.ms, whose
+      // default comes from log.retention.hours) is not listed; the topic default still applies.
+      const brokerDef = BROKER_CONFIG_BY_NAME.get(def.brokerSynonym);
+      const brokerDefault = brokerDef ? brokerDef.default : def.default;
+      if (brokerDefault !== null) synonyms.push({ name: def.brokerSynonym, value: brokerDefault, source: ConfigSource.DEFAULT_CONFIG });
     } else synonyms.push({ name: def.name, value: def.default, source: ConfigSource.DEFAULT_CONFIG });
     return entry(def, synonyms, opts);
   });
