@@ -1,4 +1,5 @@
-// ApiVersions (key 18), v0-4. Advertises exactly the handlers registered in the router.
+// ApiVersions (key 18), v0-4. Advertises exactly the handlers registered in the router (but
+// Produce from v0, as Kafka does: see below).
 // Left out: supported/finalized features (a single node has no feature-level negotiation to
 // offer; Kafka clients treat the absent tags as "none").
 import { ErrorCode } from "../protocol/generated/errors.ts";
@@ -17,7 +18,10 @@ export function apiVersionsHandler(core: BrokerCoreBase): ApiHandler<18> {
       if (ctx.version >= 3 && !/^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/.test(request.clientSoftwareName)) {
         response.errorCode = ErrorCode.INVALID_REQUEST;
       }
-      response.apiKeys = core.supportedApis().map((api) => ({ ...api }));
+      // Produce is advertised from v0 although only v3+ is served (a v0-2 request closes the
+      // connection): Kafka 4 does the same (KAFKA-18659), because librdkafka < 2.10 sends no
+      // gzip/snappy/lz4 batches to a broker whose Produce range does not include v0.
+      response.apiKeys = core.supportedApis().map((api) => (api.apiKey === 0 ? { ...api, minVersion: 0 } : { ...api }));
       return response;
     },
   };

@@ -1,25 +1,15 @@
-// The compatibility rule: a client scenario runs against the hub's broker and against Apache
-// Kafka (the test service), so any difference in behaviour fails a test. Each target gives a
-// bootstrap address and a suffix that keeps topic and group names unique on the shared,
-// persistent Kafka service.
-import { requireService } from "../services/index.ts";
-import { startHubBroker } from "./hub-broker.ts";
+// Fixed-suffix names over the interop targets (interop-targets.ts), for scenarios that refer
+// to the same topic or group by name several times.
+import { openTarget, TARGETS, type InteropTarget, type TargetName } from "./interop-targets.ts";
 
-export interface BrokerTarget {
-  readonly name: "hub" | "kafka";
-  readonly bootstrap: string;
-  /** Appended to topic and group names. */
+export interface BrokerTarget extends InteropTarget {
+  /** Appended to topic and group names: unique to this run on the shared Kafka service. */
   readonly suffix: string;
-  close(): Promise<void>;
 }
 
-export const BROKER_TARGETS = ["hub", "kafka"] as const;
+export const BROKER_TARGETS: readonly TargetName[] = TARGETS;
 
-export async function openBrokerTarget(name: BrokerTarget["name"]): Promise<BrokerTarget> {
-  const suffix = `-${process.pid}-${Date.now().toString(36)}`;
-  if (name === "hub") {
-    const hub = await startHubBroker();
-    return { name, bootstrap: hub.bootstrap, suffix, close: () => hub.destroy() };
-  }
-  return { name, bootstrap: await requireService("kafka"), suffix, close: async () => {} };
+export async function openBrokerTarget(name: TargetName): Promise<BrokerTarget> {
+  const target = await openTarget(name);
+  return Object.assign(target, { suffix: `-${target.unique("run")}` });
 }
