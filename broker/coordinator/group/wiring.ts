@@ -1,6 +1,8 @@
 // Puts the group coordinator on the broker: its store is the compacted __consumer_offsets
-// topic (created on first start with offsets.topic.num.partitions partitions), which is read
-// back at start-up to rebuild every group and committed offset.
+// topic, which is read back at start-up to rebuild every group and committed offset. As in
+// Kafka, the topic is created (with offsets.topic.num.partitions partitions) on first use,
+// not at start-up: creating 50 partition logs costs the start-up time of a broker that
+// may never see a consumer group.
 import { validateBatches } from "../../protocol/records/batch.ts";
 import { buildBatch, readBatchRecords } from "../../protocol/records/records.ts";
 import type { BrokerCore } from "../../core.ts";
@@ -17,6 +19,7 @@ export interface GroupSubsystem {
 }
 
 const READ_CHUNK = 4 * 1024 * 1024;
+const OFFSETS_TOPIC_CONFIGS = { "cleanup.policy": "compact", "segment.bytes": "104857600" };
 
 class OffsetsTopicStore implements GroupStore {
   private readonly core: BrokerCore;
@@ -27,8 +30,15 @@ class OffsetsTopicStore implements GroupStore {
     this.partitions = partitions;
   }
 
+  private ensureTopic(): void {
+    if (this.core.logs.topic(OFFSETS_TOPIC_NAME)) return;
+    const meta = this.core.logs.createTopic(OFFSETS_TOPIC_NAME, this.partitions, OFFSETS_TOPIC_CONFIGS);
+    this.core.log.info({ partitions: meta.partitions }, `created ${OFFSETS_TOPIC_NAME}`);
+  }
+
   // Appends synchronously, so entries land in the log in call order (the GroupStore contract).
   async append(entries: readonly GroupStoreEntry[]): Promise<void> {
+    this.ensureTopic();
     const byPartition = new Map<number, GroupStoreEntry[]>();
     for (const e of entries) {
       const p = partitionForGroup(e.groupId, this.partitions);
@@ -72,13 +82,10 @@ function* replay(core: BrokerCore, partitions: number): Generator<GroupStoreEntr
 
 export async function startGroupCoordinator(core: BrokerCore): Promise<GroupSubsystem> {
   const { config, logs } = core;
-  let meta = logs.topic(OFFSETS_TOPIC_NAME);
-  if (!meta) {
-    meta = logs.createTopic(OFFSETS_TOPIC_NAME, config.offsetsTopicNumPartitions, { "cleanup.policy": "compact", "segment.bytes": "104857600" });
-    core.log.info({ partitions: meta.partitions }, `created ${OFFSETS_TOPIC_NAME}`);
-  }
+  // An existing topic keeps its partition count: groups hash onto it.
+  const partitions = logs.topic(OFFSETS_TOPIC_NAME)?.partitions ?? config.offsetsTopicNumPartitions;
   const coordinator = new GroupCoordinator({
-    store: new OffsetsTopicStore(core, meta.partitions),
+    store: new OffsetsTopicStore(core, partitions),
     config: {
       "group.initial.rebalance.delay.ms": config.groupInitialRebalanceDelayMs,
       "group.min.session.timeout.ms": config.groupMinSessionTimeoutMs,
@@ -89,7 +96,7 @@ export async function startGroupCoordinator(core: BrokerCore): Promise<GroupSubs
     logger: core.log.child({ component: "group-coordinator" }),
   });
   const started = Date.now();
-  coordinator.load(replay(core, meta.partitions));
+  coordinator.load(replay(core, partitions));
   coordinator.startup();
   const counts = coordinator.groupCountsByState();
   core.log.info({ groups: Object.values(counts).reduce((a, b) => a + b, 0), loadMs: Date.now() - started }, "group coordinator loaded");
