@@ -1,8 +1,10 @@
 # shellcheck shell=bash
 # Other real Kafka clients for the compatibility tests: Python's confluent-kafka (librdkafka
-# inside its wheel) in a virtual environment under the project's ignored .venv/. kcat comes
-# with the kafka service; the JavaScript clients are npm dev dependencies.
+# inside its wheel) in a virtual environment under the project's ignored .venv/, and
+# @confluentinc/kafka-javascript (Node bindings to librdkafka) built once into the cache.
+# kcat comes with the kafka service; the pure-JavaScript clients are npm dev dependencies.
 HUB_CONFLUENT_KAFKA_VERSION="${HUB_CONFLUENT_KAFKA_VERSION:-2.16.1}"
+HUB_CONFLUENT_KAFKA_JS_VERSION="${HUB_CONFLUENT_KAFKA_JS_VERSION:-1.10.1}"
 
 clients_up() {
   local venv="$HUB_ROOT/.venv"
@@ -13,6 +15,57 @@ clients_up() {
       die "pip install confluent-kafka failed"
   fi
   step clients "python confluent-kafka $("$venv/bin/python" -c 'import confluent_kafka as c; print(c.version(), "with librdkafka", c.libversion()[0])') in $venv"
+  clients_confluent_js_up
+}
+
+# Prints "<package version> with librdkafka <version>" when the package loads from the
+# directory given (an npm prefix whose node_modules holds it) in this Node, else fails.
+clients_confluent_js_version() {
+  (cd "$1" 2>/dev/null && node -e '
+    const m = require("@confluentinc/kafka-javascript");
+    console.log(require("@confluentinc/kafka-javascript/package.json").version, "with librdkafka", m.librdkafkaVersion);' 2>/dev/null)
+}
+
+# @confluentinc/kafka-javascript's install script downloads a prebuilt addon from GitHub or,
+# failing that, builds librdkafka with dependencies it downloads too; neither works offline.
+# With CKJS_LINKING=dynamic it builds its bundled librdkafka against the Debian libraries
+# instead, which takes minutes, so this happens once per version, outside npm ci.
+# HUB_TEST_CONFLUENT_KAFKA_JS_DIR names an existing install instead (see test/services/index.ts).
+clients_confluent_js_up() {
+  local dir="${HUB_TEST_CONFLUENT_KAFKA_JS_DIR:-$HUB_CACHE/confluent-kafka-javascript-$HUB_CONFLUENT_KAFKA_JS_VERSION}"
+  local version log="$HUB_RUN_DIR/confluent-kafka-javascript-build.log"
+  if ! version="$(clients_confluent_js_version "$dir")"; then
+    [ -z "${HUB_TEST_CONFLUENT_KAFKA_JS_DIR:-}" ] ||
+      die "HUB_TEST_CONFLUENT_KAFKA_JS_DIR=$dir has no loadable @confluentinc/kafka-javascript"
+    apt_ensure g++ make python3 pkg-config \
+      libssl-dev libsasl2-dev libzstd-dev liblz4-dev zlib1g-dev libcurl4-openssl-dev
+    say "  building @confluentinc/kafka-javascript $HUB_CONFLUENT_KAFKA_JS_VERSION and its librdkafka into $dir" \
+      "(one time, 2-4 minutes; log: $log)"
+    rm -rf "$dir" "$dir.partial"
+    mkdir -p "$dir.partial"
+    # build_from_source skips the download attempt; nodedir gives node-gyp the headers of
+    # the Node 24 that will load the addon (scripts/node-env.sh sets it for the cached Node;
+    # a system Node >= 24 usually has them under its prefix), instead of fetching them.
+    local nodedir="${npm_config_nodedir:-$(dirname "$(dirname "$(command -v node)")")}"
+    [ -f "$nodedir/include/node/common.gypi" ] || nodedir=""
+    if ! (cd "$dir.partial" && { [ -z "$nodedir" ] || export npm_config_nodedir="$nodedir"; } &&
+      CKJS_LINKING=dynamic npm_config_build_from_source=true nice \
+      npm install --prefix "$dir.partial" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
+      "@confluentinc/kafka-javascript@$HUB_CONFLUENT_KAFKA_JS_VERSION") >"$log" 2>&1; then
+      tail -n 30 "$log" >&2
+      die "building @confluentinc/kafka-javascript failed (log: $log)"
+    fi
+    # The addon loads build/deps/librdkafka.so; the objects and archives of the build are
+    # ~250 MB that nothing reads.
+    local pkg="$dir.partial/node_modules/@confluentinc/kafka-javascript"
+    find "$pkg/deps/librdkafka" \( -name '*.o' -o -name '*.d' -o -name '*.a' -o -name '*.so*' \) -delete
+    find "$pkg/build/deps" -name '*.a' -delete
+    # The addon finds its librdkafka.so through a relative rpath, so the tree can move.
+    mv "$dir.partial" "$dir"
+    version="$(clients_confluent_js_version "$dir")" ||
+      die "@confluentinc/kafka-javascript was built in $dir but does not load (log: $log)"
+  fi
+  step clients "@confluentinc/kafka-javascript $version in $dir"
 }
 
 clients_down() { :; }

@@ -85,3 +85,11 @@ export function hubCacheDir(): string {
 export function kafkaToolsDir(): string {
   return process.env.HUB_TEST_KAFKA_TOOLS ?? join(hubCacheDir(), "kafka-4.3.1", "bin");
 }
+
+/**
+ * The npm prefix whose node_modules holds @confluentinc/kafka-javascript with its built librdkafka
+ * addon (test/services/up clients builds it there once), or HUB_TEST_CONFLUENT_KAFKA_JS_DIR.
+ */
+export function confluentKafkaJavascriptDir(): string {
+  return process.env.HUB_TEST_CONFLUENT_KAFKA_JS_DIR ?? join(hubCacheDir(), "confluent-kafka-javascript-1.10.1");
+}
