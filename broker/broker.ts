@@ -5,7 +5,9 @@ import type { BrokerConfig } from "./config/broker-config.ts";
 import { ProducerStates, type BrokerCore } from "./core.ts";
 import { logConfigFromBrokerProperties } from "./log/log-config.ts";
 import { LogManager } from "./log/log-manager.ts";
+import { startLogMaintenance, type LogMaintenance } from "./log/maintenance.ts";
 import { BrokerMetrics } from "./metrics.ts";
+import { startMetricsServer, type MetricsServer } from "./metrics-server.ts";
 import { ProducerIdAllocator } from "./producer/producer-ids.ts";
 import { AppendWaiters } from "./server/append-waiters.ts";
 import { listen, type KafkaListener } from "./server/listener.ts";
@@ -34,15 +36,24 @@ export class Broker {
   readonly core: BrokerCore;
   private readonly listener: KafkaListener;
   private readonly groups: GroupSubsystem;
+  private readonly metricsServer: MetricsServer | undefined;
+  /** Retention and the log cleaner, running once the broker is up. */
+  maintenance: LogMaintenance | undefined;
 
-  private constructor(core: BrokerCore, listener: KafkaListener, groups: GroupSubsystem) {
+  private constructor(core: BrokerCore, listener: KafkaListener, groups: GroupSubsystem, metricsServer: MetricsServer | undefined) {
     this.core = core;
     this.listener = listener;
     this.groups = groups;
+    this.metricsServer = metricsServer;
   }
 
   get port(): number {
     return this.listener.port;
+  }
+
+  /** The Prometheus endpoint (http://host:port/metrics), unless hub.metrics.listener is none. */
+  get metricsUrl(): string | undefined {
+    return this.metricsServer?.url;
   }
 
   static async start(config: BrokerConfig, log: Logger): Promise<Broker> {
@@ -54,9 +65,10 @@ export class Broker {
       nodeId: config.nodeId,
       logger: log.child({ component: "log" }),
     });
+    logs.startFlushScheduler({ schedulerIntervalMs: config.flushSchedulerIntervalMs, checkpointIntervalMs: config.flushOffsetCheckpointIntervalMs });
     const metrics = new BrokerMetrics();
     const router = new Router(metrics);
-    const producers = new ProducerStates();
+    const producers = new ProducerStates(logs);
     // The group coordinator starts after the core exists; topic deletion reaches it through this.
     const groupsRef: { current?: GroupSubsystem } = {};
     const identity = { nodeId: config.nodeId, clusterId: logs.clusterId, host: config.advertised.host, port: config.advertised.port };
@@ -117,14 +129,31 @@ export class Broker {
       },
       groupCounts: () => groups.countsByState(),
       connectionCount: () => listener.connectionCount(),
+      delayedFetches: () => core.appendWaiters.size,
     });
+    let metricsServer: MetricsServer | undefined;
+    if (config.metricsListener) {
+      try {
+        metricsServer = await startMetricsServer(config.metricsListener.host, config.metricsListener.port, metrics.registry, log);
+      } catch (err) {
+        await listener.close();
+        groups.stop();
+        logs.close();
+        throw err;
+      }
+      log.info({ url: metricsServer.url }, "Prometheus metrics listening");
+    }
     log.info({ listener: `${config.listener.host}:${listener.port}`, advertised: `${identity.host}:${identity.port}`, logDir: logs.logDir, clusterId: logs.clusterId, topics: logs.topicNames().length, startupMs: Date.now() - started }, "Kafka broker listening");
-    return new Broker(core, listener, groups);
+    const broker = new Broker(core, listener, groups, metricsServer);
+    broker.maintenance = startLogMaintenance(logs, config.overrides, log.child({ component: "log" }));
+    return broker;
   }
 
   async stop(): Promise<void> {
+    await this.metricsServer?.close();
     await this.listener.close();
     this.groups.stop();
+    await this.maintenance?.stop();
     this.core.logs.close();
   }
 }

@@ -37,18 +37,24 @@ export interface BrokerCore extends BrokerCoreBase {
   autoCreateTopic(name: string): boolean;
 }
 
-/** Keeps one PartitionProducerState per partition, created on first use. */
+/**
+ * The idempotent producer state of each partition. It lives with the partition's log
+ * (PartitionLog.producerState), which snapshots it and rebuilds it after a restart, so that a
+ * producer retrying across a broker crash is still recognised; it goes when the log goes.
+ */
 export class ProducerStates {
-  private readonly states = new Map<string, PartitionProducerState[]>();
+  private readonly logs: LogManager;
 
-  get(topic: string, partition: number): PartitionProducerState {
-    let list = this.states.get(topic);
-    if (!list) this.states.set(topic, (list = []));
-    return (list[partition] ??= new PartitionProducerState());
+  constructor(logs: LogManager) {
+    this.logs = logs;
   }
 
-  forget(topic: string): void {
-    this.states.delete(topic);
+  get(topic: string, partition: number): PartitionProducerState {
+    return this.logs.log(topic, partition)?.producerState() ?? new PartitionProducerState();
+  }
+
+  forget(_topic: string): void {
+    // Deleting a topic deletes its logs, and the state with them.
   }
 }
 

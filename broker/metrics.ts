@@ -28,7 +28,12 @@ export class BrokerMetrics {
   }
 
   /** Gauges read at scrape time from the broker's state. */
-  addCollectors(read: { partitionSizes: () => Iterable<{ topic: string; partition: number; bytes: number }>; groupCounts: () => Iterable<{ state: string; count: number }>; connectionCount: () => number }): void {
+  addCollectors(read: {
+    partitionSizes: () => Iterable<{ topic: string; partition: number; bytes: number }>;
+    groupCounts: () => Iterable<{ state: string; count: number }>;
+    connectionCount: () => number;
+    delayedFetches: () => number;
+  }): void {
     const registry = this.registry;
     new Gauge({
       name: "kafka_log_size_bytes",
@@ -48,6 +53,15 @@ export class BrokerMetrics {
       collect() {
         this.reset();
         for (const g of read.groupCounts()) this.set({ state: g.state }, g.count);
+      },
+    });
+    new Gauge({
+      name: "kafka_server_delayedoperationpurgatory_purgatorysize",
+      help: "Requests waiting in a purgatory: Fetch long polls waiting for data",
+      labelNames: ["delayedOperation"],
+      registers: [registry],
+      collect() {
+        this.set({ delayedOperation: "Fetch" }, read.delayedFetches());
       },
     });
     new Gauge({

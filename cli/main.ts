@@ -68,7 +68,9 @@ program
   .option("--kafka-port <port>", "Kafka protocol port of the broker", parsePort, 9092)
   .option("--registry-port <port>", "Schema Registry REST port", parsePort, 8081)
   .option("--connect-port <port>", "Kafka Connect REST port", parsePort, 8083)
-  .action(async (opts: { dataDir: string; host: string; kafkaPort: number; registryPort: number; connectPort: number }) => {
+  .option("--metrics-port <port>", "Prometheus metrics port of the broker (GET /metrics)", parsePort, 9404)
+  .option("--durable", "answer acks=all produce requests only once their data is fsynced (hub.durable.acks.all=true)", false)
+  .action(async (opts: { dataDir: string; host: string; kafkaPort: number; registryPort: number; connectPort: number; metricsPort: number; durable: boolean }) => {
     const log = logger();
     const [{ brokerSettings, startBroker }, { registrySettings, startRegistry }, { connectSettings, startConnect }] = await Promise.all([
       import("../broker/index.ts"),
@@ -79,7 +81,18 @@ program
     const bootstrap = `${opts.host}:${opts.kafkaPort}`;
     log.info({ version: HUB_VERSION, dataDir }, "starting hub");
     await run(log, [
-      () => startBroker(brokerSettings(new Map([["listeners", `PLAINTEXT://${bootstrap}`]]), dataDir), log.child({ part: "broker" })),
+      () =>
+        startBroker(
+          brokerSettings(
+            new Map([
+              ["listeners", `PLAINTEXT://${bootstrap}`],
+              ["hub.metrics.listener", `http://${opts.host}:${opts.metricsPort}`],
+              ["hub.durable.acks.all", String(opts.durable)],
+            ]),
+            dataDir,
+          ),
+          log.child({ part: "broker" }),
+        ),
       () =>
         startRegistry(
           registrySettings(new Map([["listeners", `http://${opts.host}:${opts.registryPort}`], ["kafkastore.bootstrap.servers", bootstrap]])),
@@ -101,11 +114,14 @@ program
   .description("run only the Kafka-protocol broker")
   .argument("[server.properties]", "broker configuration in Kafka's server.properties format")
   .option("--data-dir <dir>", "data directory when log.dirs is not set", "./data")
+  .option("--durable", "answer acks=all produce requests only once their data is fsynced (sets hub.durable.acks.all=true)", false)
   .addOption(overrideOption())
-  .action(async (file: string | undefined, opts: { dataDir: string; override: string[] }) => {
+  .action(async (file: string | undefined, opts: { dataDir: string; override: string[]; durable: boolean }) => {
     const log = logger();
     const { brokerSettings, startBroker } = await import("../broker/index.ts");
-    const settings = brokerSettings(await loadProperties(file, opts.override), resolve(opts.dataDir));
+    const props = await loadProperties(file, opts.override);
+    if (opts.durable) props.set("hub.durable.acks.all", "true");
+    const settings = brokerSettings(props, resolve(opts.dataDir));
     await run(log, [() => startBroker(settings, log.child({ part: "broker" }))]);
   });
 

@@ -24,6 +24,14 @@ export interface BrokerConfig {
   groupMaxSize: number;
   offsetMetadataMaxBytes: number;
   deleteTopicEnable: boolean;
+  /** hub.metrics.listener: where GET /metrics is served; null when 'none'. */
+  metricsListener: { host: string; port: number } | null;
+  /** hub.durable.acks.all: acks=all produce (and offset commits) answered after fsync. */
+  durableAcksAll: boolean;
+  /** log.flush.scheduler.interval.ms (Infinity: Kafka's Long.MAX_VALUE default). */
+  flushSchedulerIntervalMs: number;
+  /** log.flush.offset.checkpoint.interval.ms. */
+  flushOffsetCheckpointIntervalMs: number;
   /** Every broker-level setting given (validated), for topic defaults and DescribeConfigs. */
   overrides: ReadonlyMap<string, string>;
   /** Keys that are neither broker nor topic configs we know. */
@@ -62,6 +70,11 @@ export function readBrokerConfig(props: Properties, dataDir: string): BrokerConf
     return value;
   };
   const int = (key: string): number => Number(get(key));
+  // Kafka's Long.MAX_VALUE means "never".
+  const long = (key: string): number => {
+    const n = Number(get(key));
+    return n >= Number.MAX_SAFE_INTEGER ? Infinity : n;
+  };
   const bool = (key: string): boolean => get(key) === "true";
 
   const [listener] = parseListeners(get("listeners"), "listeners");
@@ -94,7 +107,20 @@ export function readBrokerConfig(props: Properties, dataDir: string): BrokerConf
     groupMaxSize: int("group.max.size"),
     offsetMetadataMaxBytes: int("offset.metadata.max.bytes"),
     deleteTopicEnable: bool("delete.topic.enable"),
+    metricsListener: parseMetricsListener(get("hub.metrics.listener")),
+    durableAcksAll: bool("hub.durable.acks.all"),
+    flushSchedulerIntervalMs: long("log.flush.scheduler.interval.ms"),
+    flushOffsetCheckpointIntervalMs: int("log.flush.offset.checkpoint.interval.ms"),
     overrides,
     unknownKeys,
   };
+}
+
+function parseMetricsListener(value: string): { host: string; port: number } | null {
+  if (value.trim() === "none") return null;
+  const [listener, ...more] = parseListeners(value, "hub.metrics.listener");
+  if (!listener || more.length > 0 || listener.scheme !== "http") {
+    throw new InvalidConfigError(`Invalid value ${value} for configuration hub.metrics.listener: expected one http://host:port, or none`);
+  }
+  return { host: listener.host, port: listener.port };
 }

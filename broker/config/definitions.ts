@@ -47,6 +47,9 @@ export const BROKER_CONFIGS: readonly ConfigDefinition[] = [
   { name: "log.index.interval.bytes", type: "INT", default: "4096", min: 0, doc: "Bytes of log between two offset index entries." },
   { name: "log.flush.interval.messages", type: "LONG", default: LONG_MAX, min: 1, doc: "Records appended to a partition before it is fsynced." },
   { name: "log.flush.interval.ms", type: "LONG", default: null, doc: "Time a record may stay unsynced (defaults to log.flush.scheduler.interval.ms)." },
+  { name: "log.flush.scheduler.interval.ms", type: "LONG", default: LONG_MAX, min: 1, doc: "How often the flusher checks whether a log is due for an fsync by flush.ms (unset: every second, for the topics that set flush.ms)." },
+  { name: "log.flush.offset.checkpoint.interval.ms", type: "INT", default: "60000", min: 0, doc: "How often the recovery points (the fsynced part of each log) are written to disk; after an OS crash, only what lies past them is checked." },
+  { name: "hub.durable.acks.all", type: "BOOLEAN", default: "false", doc: "Durable mode: a produce with acks=all (and an offset commit) is answered only once its data is fsynced; concurrent producers share fsyncs (group commit)." },
   { name: "log.message.timestamp.type", type: "STRING", default: "CreateTime", validValues: ["CreateTime", "LogAppendTime"], doc: "Which timestamp records carry." },
   { name: "log.message.timestamp.before.max.ms", type: "LONG", default: LONG_MAX, min: 0, doc: "How far in the past a record's CreateTime may be." },
   { name: "log.message.timestamp.after.max.ms", type: "LONG", default: "3600000", min: 0, doc: "How far in the future a record's CreateTime may be." },
@@ -55,6 +58,12 @@ export const BROKER_CONFIGS: readonly ConfigDefinition[] = [
   { name: "log.cleaner.min.compaction.lag.ms", type: "LONG", default: "0", doc: "Minimum age of a record before it can be compacted." },
   { name: "log.cleaner.max.compaction.lag.ms", type: "LONG", default: LONG_MAX, doc: "Maximum time a record stays uncompacted." },
   { name: "log.retention.check.interval.ms", type: "LONG", default: "300000", min: 1, doc: "How often retention is enforced." },
+  { name: "log.cleaner.enable", type: "BOOLEAN", default: "true", doc: "Whether the log cleaner compacts topics with cleanup.policy=compact." },
+  { name: "log.cleaner.threads", type: "INT", default: "1", min: 0, doc: "Cleaner threads (the hub cleans with one worker thread; the dedupe buffer is divided by this, as Kafka does)." },
+  { name: "log.cleaner.dedupe.buffer.size", type: "LONG", default: "134217728", doc: "Memory for the cleaner's key → offset map (24 bytes a key)." },
+  { name: "log.cleaner.io.buffer.size", type: "INT", default: "524288", min: 0, doc: "Read and write buffer size of the cleaner." },
+  { name: "log.cleaner.io.buffer.load.factor", type: "DOUBLE", default: "0.9", doc: "How full the cleaner's key map may get." },
+  { name: "log.cleaner.backoff.ms", type: "LONG", default: "15000", min: 0, doc: "Sleep of the cleaner when no log needs cleaning." },
   { name: "compression.type", type: "STRING", default: "producer", validValues: ["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"], doc: "Compression of stored batches; 'producer' keeps what the producer sent." },
   { name: "min.insync.replicas", type: "INT", default: "1", min: 1, doc: "Replicas that must acknowledge acks=all writes. A single-node broker has one." },
   { name: "unclean.leader.election.enable", type: "BOOLEAN", default: "false", doc: "No effect on a single node." },
@@ -67,6 +76,7 @@ export const BROKER_CONFIGS: readonly ConfigDefinition[] = [
   { name: "group.max.session.timeout.ms", type: "INT", default: "1800000", doc: "Largest session timeout a member may ask for." },
   { name: "group.max.size", type: "INT", default: "2147483647", min: 1, doc: "Most members a group may have." },
   { name: "delete.topic.enable", type: "BOOLEAN", default: "true", doc: "Whether DeleteTopics is allowed." },
+  { name: "hub.metrics.listener", type: "STRING", default: "http://127.0.0.1:9404", doc: "Where the Prometheus metrics are served (GET /metrics), as http://host:port; 'none' turns the endpoint off." },
 ];
 
 export const TOPIC_CONFIGS: readonly TopicConfigDefinition[] = [

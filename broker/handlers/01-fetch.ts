@@ -12,6 +12,8 @@ import { AppendWaiters } from "../server/append-waiters.ts";
 import type { ApiHandler } from "../server/router.ts";
 import type { BrokerCore } from "../core.ts";
 
+const EMPTY_RECORDS = Buffer.alloc(0);
+
 export function fetchHandler(core: BrokerCore): ApiHandler<1> {
   const partitionResult = (partitionIndex: number, errorCode: number): FetchResponsePartitionData => ({
     partitionIndex,
@@ -24,7 +26,9 @@ export function fetchHandler(core: BrokerCore): ApiHandler<1> {
     snapshotId: { endOffset: -1n, epoch: -1 },
     abortedTransactions: null,
     preferredReadReplica: -1,
-    records: null,
+    // Empty, never null: Kafka answers MemoryRecords.EMPTY, and librdkafka rejects a null
+    // record set as a protocol error ("invalid MessageSetSize -1"), dropping the whole response.
+    records: EMPTY_RECORDS,
   });
 
   /** Reads every requested partition once; returns the response and how many bytes it holds. */
@@ -83,20 +87,29 @@ export function fetchHandler(core: BrokerCore): ApiHandler<1> {
         const name = ctx.version >= 13 ? core.logs.topicById(t.topicId)?.name : t.topic;
         if (name !== undefined) for (const p of t.partitions) keys.push(AppendWaiters.key(name, p.partition));
       }
-      return new Promise<FetchResponse>((resolve) => {
+      return new Promise<FetchResponse | undefined>((resolve) => {
         let cancel: () => void = () => {};
         const onAppend = (): void => {
           const again = readAll(request, ctx.version);
           if (again.failed || again.bytes >= request.minBytes) {
             clearTimeout(timer);
+            unsubscribe();
             resolve(again.response);
           } else cancel = core.appendWaiters.wait(keys, onAppend);
         };
         cancel = core.appendWaiters.wait(keys, onAppend);
         const timer = setTimeout(() => {
           cancel();
+          unsubscribe();
           resolve(readAll(request, ctx.version).response);
         }, request.maxWaitMs);
+        // A closed connection ends the wait: otherwise a long max wait (up to 24 days) would
+        // hold the request and keep a stopping broker's process alive.
+        const unsubscribe = ctx.conn.onClose(() => {
+          clearTimeout(timer);
+          cancel();
+          resolve(undefined);
+        });
       });
     },
   };

@@ -52,8 +52,18 @@ export function metadataHandler(core: BrokerCore): ApiHandler<3> {
         return response;
       }
       const allowAutoCreate = ctx.version < 4 || request.allowAutoTopicCreation;
-      response.topics = (request.topics ?? []).map((t) => {
-        let name = t.name;
+      const requested = request.topics ?? [];
+      if (ctx.version < 12 && requested.some((t) => t.name === null || t.topicId !== ZERO_UUID)) {
+        // As Kafka: v10-11 carry topic ids but cannot look topics up by them (nor encode a null
+        // name), so the request is refused with INVALID_REQUEST on every topic.
+        response.topics = requested.map((t) => ({
+          errorCode: ErrorCode.INVALID_REQUEST, name: t.name ?? "", topicId: t.topicId, isInternal: false, partitions: [], topicAuthorizedOperations: NO_OPERATIONS,
+        }));
+        return response;
+      }
+      response.topics = requested.map((t) => {
+        // v12: a topic id, when given, wins over the name (Kafka looks the topic up by id).
+        let name = t.topicId !== ZERO_UUID ? null : t.name;
         if (name === null) {
           name = core.logs.topicById(t.topicId)?.name ?? null;
           if (name === null) {

@@ -11,6 +11,24 @@ import type { ApiHandler } from "../server/router.ts";
 import type { BrokerCore } from "../core.ts";
 import { errorFields } from "./kafka-error.ts";
 
+/**
+ * Kafka's controller refuses a CreateTopics request that would create more than 10,000
+ * partitions in all (ReplicationControlManager.MAX_PARTITIONS_PER_BATCH) with POLICY_VIOLATION
+ * for every topic, before looking at anything else: one request cannot make the broker
+ * allocate millions of partition logs.
+ */
+export const MAX_PARTITIONS_PER_REQUEST = 10_000;
+
+function totalPartitions(topics: readonly CreateTopicsRequestCreatableTopic[], defaultPartitions: number): number {
+  let total = 0;
+  for (const t of topics) {
+    if (t.assignments.length > 0) total += t.assignments.length;
+    else if (t.numPartitions === -1) total += defaultPartitions;
+    else if (t.numPartitions > 0) total += t.numPartitions;
+  }
+  return total;
+}
+
 export function createTopicsHandler(core: BrokerCore): ApiHandler<19> {
   const plan = (t: CreateTopicsRequestCreatableTopic): { partitions: number; configs: Record<string, string> } => {
     validateTopicName(t.name);
@@ -44,11 +62,13 @@ export function createTopicsHandler(core: BrokerCore): ApiHandler<19> {
     handle(request, ctx) {
       const response = defaultCreateTopicsResponse();
       const seen = new Set<string>();
+      const tooMany = totalPartitions(request.topics, core.config.numPartitions) > MAX_PARTITIONS_PER_REQUEST;
       response.topics = request.topics.map((t): CreateTopicsResponseCreatableTopicResult => {
         const result: CreateTopicsResponseCreatableTopicResult = {
           name: t.name, topicId: ZERO_UUID, errorCode: ErrorCode.NONE, errorMessage: null, topicConfigErrorCode: ErrorCode.NONE,
           numPartitions: -1, replicationFactor: -1, configs: null,
         };
+        if (tooMany) return { ...result, errorCode: ErrorCode.POLICY_VIOLATION, errorMessage: "Excessively large number of partitions per request." };
         if (seen.has(t.name)) return { ...result, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: "Create topics request from client contains a duplicate topic" };
         seen.add(t.name);
         try {

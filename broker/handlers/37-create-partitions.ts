@@ -2,6 +2,7 @@
 import { ErrorCode, KafkaError } from "../protocol/generated/errors.ts";
 import { defaultCreatePartitionsResponse } from "../protocol/generated/create-partitions-response.ts";
 import type { ApiHandler } from "../server/router.ts";
+import { MAX_PARTITIONS_PER_REQUEST } from "./19-create-topics.ts";
 import type { BrokerCore } from "../core.ts";
 import { errorFields } from "./kafka-error.ts";
 
@@ -12,6 +13,16 @@ export function createPartitionsHandler(core: BrokerCore): ApiHandler<37> {
     maxVersion: 3,
     handle(request) {
       const response = defaultCreatePartitionsResponse();
+      let added = 0;
+      for (const t of request.topics) {
+        const current = core.logs.topic(t.name)?.partitions;
+        if (current !== undefined && t.count > current) added += t.count - current;
+      }
+      if (added > MAX_PARTITIONS_PER_REQUEST) {
+        // Kafka's controller fails such a request as a whole (its per-operation record limit).
+        response.results = request.topics.map((t) => ({ name: t.name, errorCode: ErrorCode.POLICY_VIOLATION, errorMessage: "Unable to perform excessively large batch operation." }));
+        return response;
+      }
       response.results = request.topics.map((t) => {
         try {
           const meta = core.logs.topic(t.name);

@@ -82,6 +82,15 @@ export class BatchCursor {
   maxTimestamp(): bigint {
     return this.chunk.readBigInt64BE(this.at(35));
   }
+  producerId(): bigint {
+    return this.chunk.readBigInt64BE(this.at(43));
+  }
+  producerEpoch(): number {
+    return this.chunk.readInt16BE(this.at(51));
+  }
+  baseSequence(): number {
+    return this.chunk.readInt32BE(this.at(53));
+  }
 
   /** The whole current batch. Valid until the next call to next() or body(). */
   body(): Buffer {

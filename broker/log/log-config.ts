@@ -40,6 +40,8 @@ export interface LogConfig {
   minCompactionLagMs: number;
   /** max.compaction.lag.ms (Infinity: none). Issue 4. */
   maxCompactionLagMs: number;
+  /** file.delete.delay.ms: how long a deleted segment's files wait, renamed `.deleted`, before they go. */
+  fileDeleteDelayMs: number;
 }
 
 /** Kafka's Long.MAX_VALUE, which Kafka uses for "never"; we hold it as Infinity. */
@@ -61,6 +63,7 @@ export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
   minCleanableDirtyRatio: 0.5,
   minCompactionLagMs: 0,
   maxCompactionLagMs: Infinity,
+  fileDeleteDelayMs: 60_000,
 });
 
 type Parser = (key: string, value: string) => LogConfig[keyof LogConfig];
@@ -117,7 +120,27 @@ export const LOG_CONFIG_KEYS: ReadonlyArray<{ key: string; brokerKey: string; fi
   { key: "min.cleanable.dirty.ratio", brokerKey: "log.cleaner.min.cleanable.ratio", field: "minCleanableDirtyRatio", parse: ratio },
   { key: "min.compaction.lag.ms", brokerKey: "log.cleaner.min.compaction.lag.ms", field: "minCompactionLagMs", parse: long(0) },
   { key: "max.compaction.lag.ms", brokerKey: "log.cleaner.max.compaction.lag.ms", field: "maxCompactionLagMs", parse: long(1) },
+  { key: "file.delete.delay.ms", brokerKey: "log.segment.delete.delay.ms", field: "fileDeleteDelayMs", parse: long(0) },
 ];
+
+/** Whether the cleaner compacts the topic (cleanup.policy compact or compact,delete). */
+export function isCompacted(config: Readonly<LogConfig>): boolean {
+  return config.cleanupPolicy !== "delete";
+}
+
+/** Whether retention deletes old segments (cleanup.policy delete or compact,delete). */
+export function isDeleted(config: Readonly<LogConfig>): boolean {
+  return config.cleanupPolicy !== "compact";
+}
+
+/**
+ * The age at which the active segment rolls: segment.ms, or max.compaction.lag.ms when that is
+ * shorter on a compacted topic, since the cleaner never touches the active segment (Kafka's
+ * LogConfig.maxSegmentMs).
+ */
+export function maxSegmentMs(config: Readonly<LogConfig>): number {
+  return isCompacted(config) && config.maxCompactionLagMs > 0 ? Math.min(config.segmentMs, config.maxCompactionLagMs) : config.segmentMs;
+}
 
 const byKey = new Map(LOG_CONFIG_KEYS.map((k) => [k.key, k]));
 
@@ -154,6 +177,9 @@ export function logConfigFromBrokerProperties(props: ReadonlyMap<string, string>
     const value = props.get(spec.brokerKey);
     if (value !== undefined) set(spec.field, spec.brokerKey, value, spec.parse);
   }
+  // Kafka: log.flush.interval.ms unset takes the value of log.flush.scheduler.interval.ms.
+  const flushScheduler = props.get("log.flush.scheduler.interval.ms");
+  if (flushScheduler !== undefined && props.get("log.flush.interval.ms") === undefined) config.flushMs = long(0)("log.flush.scheduler.interval.ms", flushScheduler) as number;
   if (config.retentionMs < 0) config.retentionMs = -1;
   return config;
 }

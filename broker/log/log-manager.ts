@@ -6,7 +6,12 @@
 //   <log.dir>/topics.json              ours: every topic's id, partition count and config overrides
 //   <log.dir>/<topic>-<partition>/     a PartitionLog, with Kafka's `partition.metadata` (topic id)
 //   <log.dir>/.kafka_cleanshutdown     Kafka's marker: written by close(), removed on open
-//   <log.dir>/.lock                    the pid of the process using the directory
+//   <log.dir>/.lock                    the pid and boot id of the process using the directory
+//   <log.dir>/recovery-point-offset-checkpoint  Kafka's: per partition, the offset below which
+//                                      the log is fsynced (what an OS crash cannot have lost)
+//
+// How the previous run ended (clean, process crash, OS crash: recovery.ts) decides how much of
+// each log is checked on open; one line at the end of loading says what was repaired.
 //
 // topics.json is the single source of truth for which topics exist: one small file, replaced
 // atomically (temp file, fsync, rename, fsync dir) on every change, so a crash leaves the old
@@ -24,6 +29,8 @@ import { ErrorCode, KafkaError } from "../protocol/generated/errors.ts";
 import { fsyncDir, writeFileAtomic } from "./fs-util.ts";
 import { DEFAULT_LOG_CONFIG, resolveLogConfig, type LogConfig } from "./log-config.ts";
 import { DELETE_DIR_SUFFIX, parsePartitionDirName, partitionDirName, PartitionLog } from "./partition-log.ts";
+import { FlushScheduler, type FlushSchedulerOptions } from "./flush-scheduler.ts";
+import { lockFileContent, previousShutdown, readRecoveryPoints, repaired, writeRecoveryPoints, type ShutdownKind } from "./recovery.ts";
 
 export const TOPICS_FILE = "topics.json";
 export const META_PROPERTIES_FILE = "meta.properties";
@@ -80,6 +87,10 @@ export class LogManager {
   readonly nodeId: number;
   /** Whether the previous run shut down cleanly (its indexes were trusted on open). */
   readonly hadCleanShutdown: boolean;
+  /** How the previous run ended, which decided how much of each log was checked on open. */
+  readonly previousShutdown: ShutdownKind;
+  private recoveryPoints = new Map<string, bigint>();
+  private flusher: FlushScheduler | undefined;
   private _defaults: LogConfig;
   private readonly logger: Logger | undefined;
   private readonly topicMeta = new Map<string, TopicMetadata>();
@@ -87,13 +98,14 @@ export class LogManager {
   private readonly logs = new Map<string, PartitionLog[]>();
   private closed = false;
 
-  private constructor(options: LogManagerOptions, clusterId: string, nodeId: number, clean: boolean) {
+  private constructor(options: LogManagerOptions, clusterId: string, nodeId: number, shutdown: ShutdownKind) {
     this.logDir = options.logDirs[0] as string;
     this._defaults = options.defaults ?? { ...DEFAULT_LOG_CONFIG };
     this.logger = options.logger;
     this.clusterId = clusterId;
     this.nodeId = nodeId;
-    this.hadCleanShutdown = clean;
+    this.hadCleanShutdown = shutdown === "clean";
+    this.previousShutdown = shutdown;
   }
 
   /** Opens (or initializes) the log directory and every partition in it. */
@@ -102,12 +114,16 @@ export class LogManager {
     if (!logDir) throw new Error("log.dirs names no directory");
     if (options.logDirs.length > 1) options.logger?.warn({ logDirs: options.logDirs }, "only the first of log.dirs is used for now");
     mkdirSync(logDir, { recursive: true });
-    acquireLock(logDir);
+    const previousLock = acquireLock(logDir);
+    const fresh = !existsSync(join(logDir, META_PROPERTIES_FILE));
     const meta = readOrCreateMeta(logDir, options.nodeId ?? 1);
-    const clean = existsSync(join(logDir, CLEAN_SHUTDOWN_FILE));
-    const manager = new LogManager(options, meta.clusterId, meta.nodeId, clean);
+    // A directory used for the first time has nothing to recover.
+    const marker = existsSync(join(logDir, CLEAN_SHUTDOWN_FILE));
+    const clean = fresh || marker;
+    const manager = new LogManager(options, meta.clusterId, meta.nodeId, previousShutdown(clean, previousLock));
+    if (!clean) manager.recoveryPoints = readRecoveryPoints(logDir, options.logger);
     manager.load();
-    if (clean) {
+    if (marker) {
       // From here on the logs change: the next start must check them unless we close cleanly.
       unlinkSync(join(logDir, CLEAN_SHUTDOWN_FILE));
       fsyncDir(logDir);
@@ -128,6 +144,7 @@ export class LogManager {
     }
     const started = Date.now();
     let opened = 0;
+    const repairs = { partitions: 0, truncatedSegments: 0, truncatedBytes: 0, rebuiltIndexes: 0, deletedSegments: 0, checkedSegments: 0, checkedBytes: 0 };
     for (const entry of readdirSync(this.logDir, { withFileTypes: true })) {
       if (!entry.isDirectory()) continue;
       const name = entry.name;
@@ -148,8 +165,20 @@ export class LogManager {
         this.logger?.warn({ dir, renamedTo: stray, topicId: dirTopicId }, "a partition directory belongs to no current topic: renamed as stray and left in place");
         continue;
       }
-      this.openPartition(topic, parsed.partition, dirTopicId === undefined);
+      const log = this.openPartition(topic, parsed.partition, dirTopicId === undefined);
       opened++;
+      const r = log.recovery;
+      if (r) {
+        repairs.checkedSegments += r.checkedSegments;
+        repairs.checkedBytes += r.checkedBytes;
+        if (repaired(r)) {
+          repairs.partitions++;
+          repairs.truncatedSegments += r.truncatedSegments;
+          repairs.truncatedBytes += r.truncatedBytes;
+          repairs.rebuiltIndexes += r.rebuiltIndexes;
+          repairs.deletedSegments += r.deletedSegments;
+        }
+      }
     }
     // Partitions whose directories were not created yet (a crash right after the topic change).
     for (const topic of this.topicMeta.values()) {
@@ -157,13 +186,22 @@ export class LogManager {
         if (!this.logOf(topic.name, p)) this.openPartition(topic, p, true);
       }
     }
-    this.logger?.info({ logDir: this.logDir, topics: this.topicMeta.size, partitions: opened, ms: Date.now() - started, cleanShutdown: this.hadCleanShutdown }, "loaded the logs");
+    this.recoveryPoints.clear();
+    const fields = { logDir: this.logDir, topics: this.topicMeta.size, partitions: opened, ms: Date.now() - started, cleanShutdown: this.hadCleanShutdown, previousShutdown: this.previousShutdown, checkedSegments: repairs.checkedSegments, checkedBytes: repairs.checkedBytes };
+    if (repairs.partitions > 0) {
+      const { partitions, truncatedSegments, truncatedBytes, rebuiltIndexes, deletedSegments } = repairs;
+      const what = { truncatedSegments, truncatedBytes, rebuiltIndexes, deletedSegments };
+      this.logger?.warn({ ...fields, ...what, repairedPartitions: partitions }, `loaded the logs and repaired ${partitions} partition(s): ${what.truncatedBytes} bytes of torn or corrupt data truncated, ${what.rebuiltIndexes} index(es) rebuilt, ${what.deletedSegments} segment(s) deleted`);
+    } else this.logger?.info(fields, "loaded the logs");
   }
 
   private openPartition(topic: TopicMetadata, partition: number, writeMetadata: boolean): PartitionLog {
     const dir = join(this.logDir, partitionDirName(topic.name, partition));
+    const recoveryPoint = this.recoveryPoints.get(partitionDirName(topic.name, partition));
     const log = PartitionLog.open(dir, resolveLogConfig(this._defaults, topic.configs), {
       cleanShutdown: this.hadCleanShutdown,
+      shutdown: this.previousShutdown,
+      ...(recoveryPoint !== undefined ? { recoveryPoint } : {}),
       ...(this.logger ? { logger: this.logger.child({ topic: topic.name, partition }) } : {}),
     });
     if (writeMetadata) writeFileAtomic(join(dir, PARTITION_METADATA_FILE), `version: 0\ntopic_id: ${topic.topicId}\n`);
@@ -339,10 +377,33 @@ export class LogManager {
     for (const log of this.allLogs()) log.flush();
   }
 
+  /**
+   * Writes every partition's recovery point to Kafka's checkpoint file: after an OS crash,
+   * only what lies past it is checked (flush-scheduler.ts calls this periodically).
+   */
+  checkpointRecoveryPoints(): void {
+    this.checkOpen();
+    const points: Array<{ topic: string; partition: number; offset: bigint }> = [];
+    for (const log of this.allLogs()) {
+      if (log) points.push({ topic: log.topic, partition: log.partition, offset: log.recoveryPoint });
+    }
+    writeRecoveryPoints(this.logDir, points);
+  }
+
+  /** Starts the flush.ms checks and the periodic recovery point checkpoint (flush-scheduler.ts); close() stops them. */
+  startFlushScheduler(options: Omit<FlushSchedulerOptions, "logger">): void {
+    this.checkOpen();
+    this.flusher?.stop();
+    this.flusher = new FlushScheduler(this, { ...options, ...(this.logger ? { logger: this.logger } : {}) });
+    this.flusher.start();
+  }
+
   /** Flushes and closes every log, then leaves the clean shutdown marker and the lock. */
   close(): void {
     if (this.closed) return;
+    this.flusher?.stop();
     for (const log of this.allLogs()) log.close();
+    this.checkpointRecoveryPoints();
     this.closed = true;
     writeFileAtomic(join(this.logDir, CLEAN_SHUTDOWN_FILE), "");
     releaseLock(this.logDir);
@@ -358,16 +419,22 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** One process per log directory: two writers would corrupt it. */
-function acquireLock(logDir: string): void {
+/**
+ * One process per log directory: two writers would corrupt it. Returns what the previous
+ * holder's lock file said (its pid and boot id), which tells a process crash from an OS crash.
+ */
+function acquireLock(logDir: string): string | undefined {
   const path = join(logDir, LOCK_FILE);
+  let previous: string | undefined;
   if (existsSync(path)) {
-    const pid = Number(readFileSync(path, "utf8").trim());
+    previous = readFileSync(path, "utf8");
+    const pid = Number(previous.split("\n")[0]?.trim());
     if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
       throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, `the log directory ${logDir} is in use by process ${pid}`);
     }
   }
-  writeFileSync(path, `${process.pid}\n`);
+  writeFileSync(path, lockFileContent());
+  return previous;
 }
 
 function releaseLock(logDir: string): void {

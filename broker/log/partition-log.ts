@@ -2,13 +2,15 @@
 // as Kafka lays it out, plus `log-start-offset` (ours: the DeleteRecords low watermark, which
 // must outlive a restart). The broker's handlers talk to this class only:
 //
-//   PartitionLog.open(dir, config, { cleanShutdown, logger })  load (recovering the tail) or create
+//   PartitionLog.open(dir, config, { shutdown, recoveryPoint, logger })  load (recovery.ts) or create
 //   .logStartOffset / .logEndOffset / .highWatermark         (single node: HW = LEO after append)
 //   .append(records, batches, { logAppendTime })           assign offsets, write, index, roll
 //   .read(fetchOffset, maxBytes, { minOneBatch, maxOffset }) whole batches as Buffer slices
 //   .offsetForTimestamp(ts) / .maxTimestamp()                ListOffsets by timestamp / MAX_TIMESTAMP (-3)
 //   .deleteRecordsBefore(offset)                              DeleteRecords (persisted)
 //   .sizeInBytes() .flush() .close() .delete() .updateConfig(config) .segments
+//   .sync() .recoveryPoint                                    async fsync, group commit (log-sync.ts)
+//   .producerState() .snapshotProducerState(load)             idempotent producers, kept across restarts
 //
 // Errors are KafkaError with Kafka's code: OFFSET_OUT_OF_RANGE, MESSAGE_TOO_LARGE,
 // RECORD_LIST_TOO_LARGE, KAFKA_STORAGE_ERROR, UNKNOWN_TOPIC_OR_PARTITION (log closed/deleted).
@@ -19,19 +21,25 @@
 // the write itself (a thread hand-off and a promise per call) and, worse, would leave states in
 // flight: offsets assigned but not written, a fetch racing a half-done write, a roll during a
 // write. Synchronous writes keep "assign offsets, write, index, move the LEO" one atomic step.
-// Reads of recent data (what consumers fetch) come from the page cache too. The costs: a
-// read of cold data blocks the loop for a disk access, and so does fsync. Both can move to the
-// thread pool later without changing this API's shape (a readAsync for segments outside the
-// page cache; flush.ms/durable-mode fsyncs of issue 4 as an async group commit), since neither
-// changes the log's state.
+// Reads of recent data (what consumers fetch) come from the page cache too. The cost: a read
+// of cold data blocks the loop for a disk access (a readAsync for segments outside the page
+// cache could come later without changing this API's shape). fsync does not block it: sync()
+// runs on the thread pool, since it changes nothing but the recovery point; only flush() (at
+// close) is synchronous.
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Logger } from "../../lib/logger.ts";
 import { ErrorCode, KafkaError } from "../protocol/generated/errors.ts";
 import { assignBaseOffset, BATCH_HEADER_SIZE, LOG_OVERHEAD, stampLogAppendTime, type BatchInfo } from "../protocol/records/batch.ts";
+import { deleteProducerSnapshotsAbove, listProducerSnapshots, loadProducerState, writeProducerSnapshot } from "../producer/producer-snapshot.ts";
+import type { PartitionProducerState } from "../producer/producer-state.ts";
+import type { BatchCursor } from "./batch-cursor.ts";
 import { fsyncDir, writeFileAtomic } from "./fs-util.ts";
-import type { LogConfig } from "./log-config.ts";
+import { maxSegmentMs, type LogConfig } from "./log-config.ts";
+import { recoverSwap } from "./cleaner/swap.ts";
+import { GroupSync, type SyncWork } from "./log-sync.ts";
+import { recoverSegments, type RecoverySummary, type ShutdownKind } from "./recovery.ts";
 import { INDEX_SUFFIX, LogSegment, MAX_RELATIVE_OFFSET, parseSegmentFileName, TIME_INDEX_SUFFIX, type TimestampAndOffset } from "./segment.ts";
 
 export type { LogConfig } from "./log-config.ts";
@@ -53,6 +61,8 @@ export interface AppendResult {
   /** The time stamped on the batches, or -1 (CreateTime), as the Produce response wants it. */
   logAppendTime: bigint;
   logStartOffset: bigint;
+  /** The fsync this append triggered (flush.messages reached): a produce answers after it. */
+  flushed?: Promise<void>;
 }
 
 export interface ReadOptions {
@@ -71,6 +81,10 @@ export interface ReadResult {
 export interface OpenOptions {
   /** The broker shut down cleanly: trust the indexes and check only the last batches. */
   cleanShutdown?: boolean;
+  /** How the previous run ended (recovery.ts); default: clean or process-crash by cleanShutdown. */
+  shutdown?: ShutdownKind;
+  /** Offsets below this were fsynced before the previous run ended (from the checkpoint file). */
+  recoveryPoint?: bigint;
   logger?: Logger;
 }
 
@@ -106,6 +120,18 @@ export class PartitionLog {
   /** A segment was created or deleted since the directory was last fsynced. */
   private dirChanged = false;
   private closed = false;
+  /** Every offset below this is on disk (Kafka's recovery point). */
+  private _recoveryPoint = 0n;
+  private _lastFlushTime = Date.now();
+  private readonly syncer: GroupSync;
+  /** What open() found and repaired. */
+  recovery: RecoverySummary | undefined;
+  private producers: PartitionProducerState | undefined;
+  /** The newest producer state snapshot on disk, and the state version it holds (-1: unknown). */
+  private snapshotOffset: bigint | undefined;
+  private snapshotVersion = -1;
+  private lastRollErrorLog = 0;
+  private openedLogEndOffset = -1n;
 
   private constructor(dir: string, config: LogConfig, logger: Logger | undefined, segments: LogSegment[], logStartOffset: bigint) {
     const parsed = parsePartitionDirName(basename(dir));
@@ -119,6 +145,17 @@ export class PartitionLog {
     this._logEndOffset = this.active.nextOffset;
     this._logStartOffset = logStartOffset;
     this._highWatermark = this._logEndOffset;
+    this.syncer = new GroupSync({
+      takeWork: () => this.takeSyncWork(),
+      synced: (work) => {
+        if (work.endOffset > this._recoveryPoint) this._recoveryPoint = work.endOffset;
+        this._lastFlushTime = Date.now();
+      },
+      failed: (work, err) => {
+        if (work.dir !== undefined) this.dirChanged = true;
+        this.logger?.error({ err, dir: this.dir }, "fsync of a partition log failed");
+      },
+    });
   }
 
   /** Opens the partition directory, creating it if needed; see the header comment. */
@@ -126,6 +163,7 @@ export class PartitionLog {
     const logger = options.logger;
     if (!parsePartitionDirName(basename(dir))) throw new Error(`${dir} is not a partition directory (<topic>-<partition>)`);
     mkdirSync(dir, { recursive: true });
+    recoverSwap(dir, logger); // a cleaner swap a crash interrupted is finished or undone first
     const names = readdirSync(dir);
     const bases: bigint[] = [];
     for (const name of names) {
@@ -135,9 +173,8 @@ export class PartitionLog {
     bases.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const known = new Set(bases.map((b) => b.toString().padStart(20, "0")));
     for (const name of names) {
-      // Leftovers: temp files, files of segments being deleted or cleaned (issue 4 writes these
-      // suffixes), indexes whose log is gone. Kafka's `.swap` (a cleaned segment about to
-      // replace the old ones) needs the cleaner's recovery logic and is left for it.
+      // Leftovers: temp files, files of segments being deleted or cleaned, indexes whose log is
+      // gone. (`.swap` files were finished or undone by recoverSwap above.)
       const orphanIndex = (name.endsWith(INDEX_SUFFIX) || name.endsWith(TIME_INDEX_SUFFIX)) && !known.has(name.slice(0, 20));
       if (name.endsWith(".tmp") || name.endsWith(".deleted") || name.endsWith(".cleaned") || orphanIndex) {
         unlinkSync(join(dir, name));
@@ -147,19 +184,13 @@ export class PartitionLog {
 
     const persistedStart = readLogStartOffset(dir, logger);
     const segments: LogSegment[] = [];
+    const kind = options.shutdown ?? (options.cleanShutdown ? "clean" : "process-crash");
+    let recovery: RecoverySummary | undefined;
     if (bases.length === 0) {
       segments.push(LogSegment.create(dir, persistedStart ?? 0n, config, logger));
     } else {
-      bases.forEach((base, i) => {
-        const segment = LogSegment.open(dir, base, config, logger);
-        segments.push(segment);
-        const last = i === bases.length - 1;
-        if (!last && !segment.indexesDamaged) return; // old segments load their indexes lazily
-        const report = segment.recover(!last ? "rebuild" : options.cleanShutdown ? "clean" : "unclean");
-        if (report.rebuiltIndexes || report.truncatedBytes > 0) {
-          logger?.warn({ segment: segment.logPath, ...report }, report.truncatedBytes > 0 ? `truncated ${report.truncatedBytes} bytes of torn or corrupt data at the end of a log segment` : "rebuilt the indexes of a log segment");
-        }
-      });
+      for (const base of bases) segments.push(LogSegment.open(dir, base, config, logger));
+      recovery = recoverSegments(segments, kind, options.recoveryPoint, logger);
     }
     let logStartOffset = persistedStart ?? 0n;
     const first = segments[0] as LogSegment;
@@ -170,6 +201,21 @@ export class PartitionLog {
       // crash): start empty at the log start offset so no offset is ever handed out twice.
       logger?.warn({ dir, logStartOffset, logEndOffset: log._logEndOffset }, "log end offset below the log start offset; restarting the log empty at the log start offset");
       log.truncateFullyAndStartAt(logStartOffset);
+    }
+    log.recovery = recovery;
+    log.openedLogEndOffset = log._logEndOffset;
+    if (recovery && recovery.deletedSegments > 0) log.dirChanged = true;
+    deleteProducerSnapshotsAbove(dir, log._logEndOffset, names, logger);
+    log.snapshotOffset = listProducerSnapshots(dir, names).find((o) => o <= log._logEndOffset);
+    if (kind === "clean") log._recoveryPoint = log._logEndOffset;
+    else {
+      // After a process crash the data is in the page cache but maybe not on disk yet; after an
+      // OS crash, the repairs are not. The recovery point stays until an fsync moves it: after
+      // an OS crash one starts now, in the background, rather than 1,000 of them before the
+      // broker listens.
+      const point = options.recoveryPoint ?? 0n;
+      log._recoveryPoint = point < log._logEndOffset ? point : log._logEndOffset;
+      if (kind === "os-crash") log.sync().catch(() => {});
     }
     return log;
   }
@@ -238,11 +284,24 @@ export class PartitionLog {
       offset += BigInt(b.lastOffsetDelta) + 1n;
     }
     const last = offset - 1n;
-    const segment = this.maybeRoll(records.length, first, last, maxTs);
+    let segment: LogSegment;
+    try {
+      segment = this.maybeRoll(records.length, first, last, maxTs);
+    } catch (err) {
+      if (err instanceof KafkaError) throw err;
+      if (Date.now() - this.lastRollErrorLog >= 10_000) {
+        this.lastRollErrorLog = Date.now();
+        this.logger?.error({ err, dir: this.dir }, "could not roll to a new segment; the produce gets KAFKA_STORAGE_ERROR");
+      }
+      throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, `could not roll ${this.topic}-${this.partition} to a new segment: ${(err as Error).message}`, { cause: err });
+    }
     segment.append(records, batches, first, appendTime);
     this._logEndOffset = offset;
     this._highWatermark = offset;
-    return { baseOffset: first, lastOffset: last, logAppendTime: appendTime ?? -1n, logStartOffset: this._logStartOffset };
+    const result: AppendResult = { baseOffset: first, lastOffset: last, logAppendTime: appendTime ?? -1n, logStartOffset: this._logStartOffset };
+    // flush.messages (Kafka counts offsets past the recovery point).
+    if (offset - this._recoveryPoint >= config.flushMessages) result.flushed = this.sync();
+    return result;
   }
 
   /** Kafka's roll rules: size, time (segment.ms by batch timestamps), full index, offset range. */
@@ -254,7 +313,7 @@ export class PartitionLog {
     const waited = rollTs !== undefined && rollTs >= 0n ? Number(maxTimestamp - rollTs) : Date.now() - segment.created;
     const roll =
       segment.size > config.segmentBytes - size ||
-      waited > config.segmentMs ||
+      waited > maxSegmentMs(config) ||
       segment.indexFull() ||
       last - segment.baseOffset > BigInt(MAX_RELATIVE_OFFSET);
     if (!roll) return segment;
@@ -262,10 +321,23 @@ export class PartitionLog {
   }
 
   private roll(baseOffset: bigint): LogSegment {
-    this.active.seal();
+    try {
+      this.active.seal();
+    } catch (err) {
+      // Index entries that could not be written stay in memory; recovery derives them anyway.
+      this.logger?.warn({ err, segment: this.active.logPath }, "could not write the indexes of a rolled segment");
+    }
     const segment = LogSegment.create(this.dir, baseOffset, this._config, this.logger);
     this._segments.push(segment);
     this.dirChanged = true;
+    // As Kafka does, the rolled segment is flushed in the background, which moves the recovery
+    // point past it, and the producer state is snapshotted at the new segment's base offset.
+    this.sync().catch(() => {});
+    try {
+      this.snapshotProducerState(true);
+    } catch (err) {
+      this.logger?.warn({ err, dir: this.dir }, "could not write a producer state snapshot");
+    }
     return segment;
   }
 
@@ -390,6 +462,46 @@ export class PartitionLog {
     if (deleted > 0) this.dirChanged = true;
   }
 
+  /**
+   * Retention (retention.ts): takes the `count` oldest segments out of the log and returns them
+   * for deletion; the log start offset moves to the new first segment's base offset, persisted
+   * first. When that is every segment, the active one is rolled first, as Kafka does (an empty
+   * active segment stays).
+   */
+  removeOldestSegments(count: number): LogSegment[] {
+    this.checkOpen();
+    if (count >= this._segments.length) {
+      if (this.active.size > 0) this.roll(this._logEndOffset);
+      count = Math.min(count, this._segments.length - 1);
+    }
+    if (count <= 0) return [];
+    const next = (this._segments[count] as LogSegment).baseOffset;
+    if (next > this._logStartOffset) {
+      writeFileAtomic(join(this.dir, LOG_START_OFFSET_FILE), `${next}\n`);
+      this._logStartOffset = next;
+    }
+    const removed = this._segments.splice(0, count);
+    this.dirChanged = true;
+    return removed;
+  }
+
+  /**
+   * The cleaner's swap (cleaner/log-cleaner.ts): if `old` are still consecutive inactive
+   * segments of this log, `commit()` puts their replacement on disk and returns it, and reads
+   * go to it from then on. False, with nothing done, when retention or DeleteRecords took any
+   * of them meanwhile. One synchronous step: no read sees a mix.
+   */
+  replaceSegments(old: readonly LogSegment[], commit: () => LogSegment[]): boolean {
+    this.checkOpen();
+    const at = old.length > 0 ? this._segments.indexOf(old[0] as LogSegment) : -1;
+    if (at < 0 || at + old.length >= this._segments.length) return false;
+    for (let i = 1; i < old.length; i++) if (this._segments[at + i] !== old[i]) return false;
+    const fresh = commit();
+    this._segments.splice(at, old.length, ...fresh);
+    this.dirChanged = true;
+    return true;
+  }
+
   private truncateFullyAndStartAt(offset: bigint): void {
     for (const segment of this._segments.splice(0)) segment.delete();
     this._segments.push(LogSegment.create(this.dir, offset, this._config, this.logger));
@@ -413,11 +525,91 @@ export class PartitionLog {
       fsyncDir(this.dir);
       this.dirChanged = false;
     }
+    this._recoveryPoint = this._logEndOffset;
+    this._lastFlushTime = Date.now();
+  }
+
+  /** Offsets below this are on disk (fsynced); Kafka's recovery point. */
+  get recoveryPoint(): bigint {
+    return this._recoveryPoint;
+  }
+
+  /** When the last fsync completed (flush.ms counts from it). */
+  get lastFlushTime(): number {
+    return this._lastFlushTime;
+  }
+
+  /**
+   * fsyncs, off the event loop, everything appended so far; concurrent callers share the
+   * fsyncs (log-sync.ts). Resolves at once when there is nothing to sync.
+   */
+  sync(): Promise<void> {
+    if (this.closed || (this._logEndOffset <= this._recoveryPoint && !this.dirChanged)) return Promise.resolve();
+    const done = this.syncer.request(this._logEndOffset);
+    done.catch(() => {}); // a caller that does not wait must not leave an unhandled rejection
+    return done;
+  }
+
+  /** The files holding offsets past the recovery point (and the sealed segments' indexes). */
+  private takeSyncWork(): SyncWork {
+    const files: string[] = [];
+    const last = this._segments.length - 1;
+    for (let i = this.segmentIndexFor(this._recoveryPoint); i <= last; i++) {
+      const segment = this._segments[i] as LogSegment;
+      files.push(segment.logPath);
+      if (i < last) files.push(segment.offsetIndex.path, segment.timeIndex.path);
+    }
+    const dir = this.dirChanged ? this.dir : undefined;
+    this.dirChanged = false;
+    return { files, dir, endOffset: this._logEndOffset };
+  }
+
+  /**
+   * The idempotent producers of this partition, rebuilt on first use from the newest snapshot
+   * and the batch headers after it (producer-snapshot.ts).
+   */
+  producerState(): PartitionProducerState {
+    if (!this.producers) {
+      const load = loadProducerState(this, this.logger);
+      this.producers = load.state;
+      this.snapshotVersion = load.snapshotOffset === this.snapshotOffset && load.replayedBatches === 0 ? load.state.version : -1;
+      if (load.replayedBatches > 0) {
+        this.logger?.info({ dir: this.dir, snapshotOffset: load.snapshotOffset, replayedBatches: load.replayedBatches, ms: Math.round(load.ms) }, "rebuilt the producer state from the log");
+      }
+    }
+    return this.producers;
+  }
+
+  /**
+   * Writes a producer state snapshot at the log end offset unless the newest one already
+   * holds it. With `load`, a state not loaded yet is loaded first (roll, close); without it,
+   * only a loaded state is written (the periodic snapshot).
+   */
+  snapshotProducerState(load: boolean): void {
+    if (this.closed) return;
+    if (this.snapshotOffset === this._logEndOffset && (!this.producers || this.producers.version === this.snapshotVersion)) return;
+    // A state never loaded in a run that appended nothing: the snapshots on disk are as good as before.
+    if (!this.producers && (!load || this._logEndOffset === this.openedLogEndOffset)) return;
+    const state = this.producerState();
+    writeProducerSnapshot(this.dir, this._logEndOffset, state);
+    this.snapshotOffset = this._logEndOffset;
+    this.snapshotVersion = state.version;
+  }
+
+  /** Visits the headers of the batches from the one holding `fromOffset` to the end. */
+  forEachBatchHeader(fromOffset: bigint, visit: (batch: BatchCursor) => void): void {
+    this.checkOpen();
+    for (let i = this.segmentIndexFor(fromOffset); i < this._segments.length; i++) (this._segments[i] as LogSegment).scanHeaders(fromOffset, visit);
   }
 
   /** Flushes, seals the active segment's indexes and releases every file. */
   close(): void {
     if (this.closed) return;
+    try {
+      this.snapshotProducerState(true);
+    } catch (err) {
+      this.logger?.warn({ err, dir: this.dir }, "could not write a producer state snapshot");
+    }
     this.flush();
     for (const segment of this._segments) segment.close();
     this.closed = true;

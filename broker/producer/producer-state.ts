@@ -10,13 +10,13 @@ export type ProducerCheckResult =
   | { kind: typeof ProducerCheck.outOfOrder; message: string }
   | { kind: typeof ProducerCheck.fencedEpoch; message: string };
 
-interface BatchMetadata {
+export interface BatchMetadata {
   firstSeq: number;
   lastSeq: number;
   baseOffset: bigint;
 }
 
-interface ProducerEntry {
+export interface ProducerEntry {
   epoch: number;
   batches: BatchMetadata[];
 }
@@ -36,6 +36,12 @@ export function lastSequenceOf(baseSequence: number, lastOffsetDelta: number): n
 
 export class PartitionProducerState {
   private readonly producers = new Map<bigint, ProducerEntry>();
+  private _version = 0;
+
+  /** Grows with every change, so a snapshot writer can tell whether it has anything new. */
+  get version(): number {
+    return this._version;
+  }
 
   /** Decides what to do with an idempotent batch before it is appended. */
   check(producerId: bigint, epoch: number, baseSequence: number, lastOffsetDelta: number): ProducerCheckResult {
@@ -74,6 +80,18 @@ export class PartitionProducerState {
     }
     entry.batches.push({ firstSeq: baseSequence, lastSeq: lastSequenceOf(baseSequence, lastOffsetDelta), baseOffset });
     if (entry.batches.length > MAX_REMEMBERED_BATCHES) entry.batches.shift();
+    this._version++;
+  }
+
+  /** Every producer with its remembered batches, oldest first (for snapshots). */
+  entries(): Array<[bigint, Readonly<ProducerEntry>]> {
+    return [...this.producers];
+  }
+
+  /** Puts back a producer read from a snapshot. */
+  restore(producerId: bigint, entry: ProducerEntry): void {
+    this.producers.set(producerId, { epoch: entry.epoch, batches: entry.batches.slice(-MAX_REMEMBERED_BATCHES) });
+    this._version++;
   }
 
   /** DescribeProducers: the producers seen on this partition with their last sequence. */

@@ -18,6 +18,12 @@ export interface ConnectionContext {
   readonly log: Logger;
   /** Closes the connection: Kafka's answer to requests it cannot parse. */
   close(reason: string): void;
+  /**
+   * Calls `listener` once when the connection closes (at once if it already has), so that a
+   * request waiting on the broker (a Fetch long poll) can stop: nobody will read its answer,
+   * and its timer must not keep a stopping broker alive. Returns an unsubscriber.
+   */
+  onClose(listener: () => void): () => void;
 }
 
 export type Dispatcher = (frame: Buffer, conn: ConnectionContext) => DispatchResult | Promise<DispatchResult>;
@@ -41,6 +47,7 @@ export class Connection implements ConnectionContext {
   private readonly pending: Pending[] = [];
   private closed = false;
   private readonly onClosed: () => void;
+  private readonly closeListeners = new Set<() => void>();
 
   readonly id: number;
   readonly log: Logger;
@@ -63,6 +70,7 @@ export class Connection implements ConnectionContext {
     socket.on("close", () => {
       this.closed = true;
       this.onClosed();
+      this.notifyClosed();
     });
   }
 
@@ -71,6 +79,22 @@ export class Connection implements ConnectionContext {
     this.closed = true;
     this.log.info({ reason }, "closing connection");
     this.socket.destroy();
+    this.notifyClosed();
+  }
+
+  onClose(listener: () => void): () => void {
+    if (this.closed) {
+      listener();
+      return () => {};
+    }
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  private notifyClosed(): void {
+    const listeners = [...this.closeListeners];
+    this.closeListeners.clear();
+    for (const listener of listeners) listener();
   }
 
   private onData(chunk: Buffer): void {

@@ -2,8 +2,8 @@
 //
 // As in Apache Kafka: a frame whose header cannot be parsed, an unknown API key, or a version
 // outside the handler's range closes the connection, except ApiVersions, which answers an
-// unsupported version with UNSUPPORTED_VERSION and a v0 body listing what we support, so that
-// clients can negotiate down.
+// unsupported version with UNSUPPORTED_VERSION and a v0 body giving its own version range, so
+// that clients can negotiate down.
 import { ErrorCode } from "../protocol/generated/errors.ts";
 import { apiDefinition, decodeRequestHeader, requestHeaderVersion, responseHeaderVersion, type ApiMessages, type RequestHeader } from "../protocol/generated/index.ts";
 import { ProtocolDecodeError, Reader } from "../protocol/primitives/reader.ts";
@@ -65,7 +65,18 @@ export class Router {
       return undefined;
     }
     if (version < handler.minVersion || version > handler.maxVersion) {
-      if (apiKey === 18) return this.unsupportedApiVersions(correlationId);
+      if (apiKey === 18) {
+        // Kafka still parses the header (v2 for a version past the flexible threshold) and
+        // closes the connection if it cannot; the body is not read.
+        try {
+          decodeRequestHeader(new Reader(frame), requestHeaderVersion(apiKey, version));
+        } catch (err) {
+          if (!(err instanceof ProtocolDecodeError)) throw err;
+          conn.close(`malformed ApiVersions v${version} request header: ${err.message}`);
+          return undefined;
+        }
+        return this.unsupportedApiVersions(correlationId, handler);
+      }
       conn.close(`${def.name} version ${version} is not supported (supported: ${handler.minVersion}-${handler.maxVersion})`);
       return undefined;
     }
@@ -98,9 +109,13 @@ export class Router {
     return result instanceof Promise ? result.then(respond) : respond(result);
   }
 
-  /** ApiVersions v0 body with UNSUPPORTED_VERSION, readable by a client of any version. */
-  private unsupportedApiVersions(correlationId: number): DispatchResult {
-    const apis = this.supportedApis();
+  /**
+   * ApiVersions v0 body with UNSUPPORTED_VERSION, readable by a client of any version. As in
+   * Kafka (ApiVersionsRequest.getErrorResponse), it lists only ApiVersions' own range: all
+   * the client needs to retry with a version we speak.
+   */
+  private unsupportedApiVersions(correlationId: number, handler: ApiHandler): DispatchResult {
+    const apis = [{ apiKey: handler.apiKey, minVersion: handler.minVersion, maxVersion: handler.maxVersion }];
     const w = new Writer(16 + apis.length * 6);
     const size = w.reserveInt32();
     w.int32(correlationId);

@@ -64,7 +64,7 @@ describe("hub CLI", () => {
     const { stdout: top } = await run(process.execPath, [hubMain, "--help"]);
     for (const sub of ["start", "broker", "registry", "connect", "mirror"]) expect(top).toContain(sub);
     const { stdout: start } = await run(process.execPath, [hubMain, "start", "--help"]);
-    for (const flag of ["--data-dir", "--host", "--kafka-port", "--registry-port", "--connect-port"]) expect(start).toContain(flag);
+    for (const flag of ["--data-dir", "--host", "--kafka-port", "--registry-port", "--connect-port", "--metrics-port"]) expect(start).toContain(flag);
     for (const sub of ["broker", "registry", "connect", "mirror"]) {
       const { stdout } = await run(process.execPath, [hubMain, sub, "--help"]);
       expect(stdout).toContain("--override <key=value>");
@@ -73,7 +73,7 @@ describe("hub CLI", () => {
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     it(`hub start logs where each part listens and stops cleanly on ${signal}`, async () => {
-      const [registryPort, connectPort, kafkaPort] = [await freePort(), await freePort(), await freePort()];
+      const [registryPort, connectPort, kafkaPort, metricsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
       const dataDir = await mkdtemp(join(tmpdir(), "hub-e2e-"));
       const hub = spawnHub([
         "start",
@@ -81,6 +81,7 @@ describe("hub CLI", () => {
         "--kafka-port", String(kafkaPort),
         "--registry-port", String(registryPort),
         "--connect-port", String(connectPort),
+        "--metrics-port", String(metricsPort),
       ]);
       const exited = exitOf(hub.child);
       await hub.waitFor("hub is running; press Ctrl-C to stop");
@@ -95,6 +96,9 @@ describe("hub CLI", () => {
 
       const root = await fetch(`http://127.0.0.1:${connectPort}/`);
       expect(await root.json()).toMatchObject({ version: expect.any(String) });
+      expect(hub.lines.find((l) => l.msg === "Prometheus metrics listening")?.url).toBe(`http://127.0.0.1:${metricsPort}/metrics`);
+      const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      expect(metrics).toMatch(/^kafka_network_requests_total\{api="CreateTopics",version="\d+"\} 1$/m);
 
       hub.child.kill(signal);
       expect(await exited).toBe(0);
@@ -109,7 +113,7 @@ describe("hub CLI", () => {
       blocker.listen(0, "127.0.0.1", () => resolve((blocker.address() as { port: number }).port)),
     );
     try {
-      const hub = spawnHub(["start", "--data-dir", await mkdtemp(join(tmpdir(), "hub-e2e-")), "--registry-port", String(port), "--connect-port", String(await freePort()), "--kafka-port", String(await freePort())]);
+      const hub = spawnHub(["start", "--data-dir", await mkdtemp(join(tmpdir(), "hub-e2e-")), "--registry-port", String(port), "--connect-port", String(await freePort()), "--kafka-port", String(await freePort()), "--metrics-port", String(await freePort())]);
       expect(await exitOf(hub.child)).toBe(1);
       const fatal = hub.lines.find((l) => l.msg === "failed to start");
       expect(JSON.stringify(fatal?.err)).toContain("EADDRINUSE");

@@ -9,7 +9,8 @@ import type { BrokerCore } from "../../core.ts";
 import type { Router } from "../../server/router.ts";
 import { GroupCoordinator } from "./coordinator.ts";
 import { decodeGroupStoreEntry, encodeGroupStoreEntry, OFFSETS_TOPIC_NAME, partitionForGroup } from "./offsets-topic-codec.ts";
-import type { GroupStore, GroupStoreEntry } from "./store.ts";
+import { GroupStoreError, type GroupStore, type GroupStoreEntry } from "./store.ts";
+import { ErrorCode } from "../../protocol/generated/errors.ts";
 import { groupHandlers } from "../../handlers/group-handlers.ts";
 
 export interface GroupSubsystem {
@@ -46,11 +47,19 @@ class OffsetsTopicStore implements GroupStore {
       if (list) list.push(e);
       else byPartition.set(p, [e]);
     }
+    const synced: Array<Promise<void>> = [];
     for (const [partition, list] of byPartition) {
       const log = this.core.logs.log(OFFSETS_TOPIC_NAME, partition);
       if (!log) throw new Error(`${OFFSETS_TOPIC_NAME}-${partition} is missing`);
       const batch = buildBatch(list.map((e) => encodeGroupStoreEntry(e)));
       log.append(batch, validateBatches(batch));
+      // Durable mode: a commit is acknowledged once fsynced, like an acks=all produce.
+      if (this.core.config.durableAcksAll) synced.push(log.sync());
+    }
+    if (synced.length > 0) {
+      await Promise.all(synced).catch((err: unknown) => {
+        throw new GroupStoreError(`fsync of ${OFFSETS_TOPIC_NAME} failed: ${(err as Error).message}`, ErrorCode.KAFKA_STORAGE_ERROR);
+      });
     }
   }
 }
