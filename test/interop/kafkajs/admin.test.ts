@@ -1,6 +1,9 @@
 // kafkajs admin client against the hub's broker: topics, partitions, configs.
 import { ConfigResourceTypes, Kafka, logLevel, type Admin } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultCreateTopicsRequest } from "../../../broker/protocol/generated/create-topics-request.ts";
+import { ErrorCode } from "../../../broker/protocol/generated/errors.ts";
+import { RawKafkaSocket } from "../../support/raw-kafka-socket.ts";
 import { BROKER_TARGETS, openBrokerTarget, type BrokerTarget } from "../../support/broker-targets.ts";
 
 describe.each(BROKER_TARGETS)("kafkajs admin against %s", (targetName) => {
@@ -44,6 +47,25 @@ describe.each(BROKER_TARGETS)("kafkajs admin against %s", (targetName) => {
       errors: [expect.objectContaining({ type: "INVALID_REPLICATION_FACTOR" })],
     });
     expect(await admin.listTopics()).not.toContain(t("dry-run"));
+  });
+
+  it("rejects invalid config values with INVALID_CONFIG and a message naming the key", async () => {
+    const create = admin.createTopics({ topics: [{ topic: t("bad-config"), configEntries: [{ name: "retention.ms", value: "soon" }] }] });
+    await expect(create).rejects.toMatchObject({ errors: [expect.objectContaining({ type: "INVALID_CONFIG", topic: t("bad-config") })] });
+    // kafkajs drops the response's error message: ask with a raw CreateTopics v7 to read it.
+    const [host, port] = target.bootstrap.split(":") as [string, string];
+    const raw = await RawKafkaSocket.connect(Number(port), host);
+    const request = { ...defaultCreateTopicsRequest(), validateOnly: true, timeoutMs: 5000 };
+    request.topics = [{ name: t("bad-config"), numPartitions: 1, replicationFactor: 1, assignments: [], configs: [{ name: "retention.ms", value: "soon" }] }];
+    const body = await raw.request(19, 7, request);
+    raw.destroy();
+    expect(body.topics[0]?.errorCode).toBe(ErrorCode.INVALID_CONFIG);
+    expect(body.topics[0]?.errorMessage).toMatch(/retention\.ms/);
+    await admin.createTopics({ topics: [{ topic: t("good-config") }] });
+    await expect(
+      admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: t("good-config"), configEntries: [{ name: "cleanup.policy", value: "sometimes" }] }] }),
+    ).rejects.toMatchObject({ type: "INVALID_CONFIG" });
+    expect(await admin.listTopics()).not.toContain(t("bad-config"));
   });
 
   it("adds partitions to a topic", async () => {
