@@ -13,10 +13,18 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  // connect/api is one directory deep at most (api/*.ts, api/<area>/*.ts): a relative import
+  // may climb back to api/ but not out of it.
   {
-    files: ["connect/api/**/*.ts"],
+    files: ["connect/api/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["../*", "!./*"], message: "connect/api is the public SDK: it imports nothing else from the project" }] }],
+      "no-restricted-imports": ["error", { patterns: [{ group: ["../*"], message: "connect/api is the public SDK: it imports nothing else from the project" }] }],
+    },
+  },
+  {
+    files: ["connect/api/*/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["../../*"], message: "connect/api is the public SDK: it imports nothing else from the project (and is at most one directory deep)" }] }],
     },
   },
 );
