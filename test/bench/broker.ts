@@ -343,6 +343,9 @@ async function startHub(profileDir: string | undefined): Promise<RunningBroker> 
     join(root, "data"),
     "--override",
     `listeners=PLAINTEXT://127.0.0.1:${port}`,
+    // Kafka's side has no metrics endpoint either, and 9404 may be taken by a running hub.
+    "--override",
+    "hub.metrics.listener=none",
     ...Object.entries(COMMON_BROKER_PROPS).flatMap(([k, v]) => ["--override", `${k}=${v}`]),
   ];
   const out = openSync(logFile, "a");
