@@ -105,3 +105,30 @@ stop_pidfile() {
   fi
   rm -f "$pidfile"
 }
+
+# maven_libs NAME DEPENDENCIES_XML CHECK_JAR: resolves the runtime closure of the given pom
+# <dependency> elements once into $HUB_CACHE/NAME/libs (marked complete only when whole) and
+# prints that directory. For test harnesses that run Apache Kafka's own Java code.
+maven_libs() {
+  local name="$1" deps="$2" check="$3" libs="$HUB_CACHE/$1/libs" tmp
+  if [ ! -f "$libs/.complete" ]; then
+    command -v mvn >/dev/null || apt_ensure maven
+    say "  downloading $name from Maven Central (one time)"
+    tmp="$(mktemp -d)"
+    printf '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion><groupId>hub.test</groupId><artifactId>%s</artifactId><version>1</version><packaging>pom</packaging><dependencies>%s</dependencies></project>\n' "$name" "$deps" >"$tmp/pom.xml"
+    if ! (cd "$tmp" && mvn -q -B -Dstyle.color=never dependency:copy-dependencies -DincludeScope=runtime \
+      -DoutputDirectory="$tmp/libs" >"$tmp/mvn.log" 2>&1); then
+      cat "$tmp/mvn.log" >&2
+      rm -rf "$tmp"
+      die "could not download $name with mvn (is Maven Central reachable?)"
+    fi
+    [ -f "$tmp/libs/$check" ] || { rm -rf "$tmp"; die "mvn did not produce $check"; }
+    touch "$tmp/libs/.complete"
+    mkdir -p "$(dirname "$libs")"
+    rm -rf "$libs"
+    mv "$tmp/libs" "$libs"
+    rm -rf "$tmp"
+    chmod -R a+rX "$(dirname "$libs")"
+  fi
+  printf '%s\n' "$libs"
+}
