@@ -1,0 +1,30 @@
+// A small Kafka client for what kafkajs cannot do: reading partitions by assignment without
+// a consumer group, membership in a classic group of any protocol type, and raw requests
+// routed by cluster metadata. See README.md.
+export { KafkaClusterClient, type KafkaClusterClientOptions, type RequestTarget, type SendOptions, type RequestBody } from "./cluster.ts";
+export type { ApiKeyNumber, RequestOf, ResponseOf } from "./connection.ts";
+export type { BrokerNode, ClusterMetadata, PartitionMetadata, TopicMetadata } from "./metadata.ts";
+export {
+  PartitionReader,
+  type ConsumedRecord,
+  type OffsetSpec,
+  type PartitionAssignment,
+  type PartitionReaderOptions,
+  type PollOptions,
+  type RecordHeader,
+  type TopicPartition,
+  type TopicPartitionOffset,
+} from "./partition-reader.ts";
+export {
+  GroupMember,
+  type AssignFunction,
+  type GroupMemberMetadata,
+  type GroupMemberOptions,
+  type GroupProtocol,
+  type JoinResult,
+  type LeaderArgs,
+  type RebalanceNeeded,
+} from "./group-member.ts";
+export { ClientClosedError, ConnectionError, ErrorCode, KafkaError, RequestTimeoutError, UnsupportedVersionError, isRetriable } from "./errors.ts";
+export { CorruptRecordError } from "./record-decoder.ts";
+export { ApiKey } from "../../broker/protocol/generated/index.ts";
