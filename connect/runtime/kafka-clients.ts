@@ -1,0 +1,309 @@
+// The Kafka clients of connector tasks, configured as Kafka Connect configures its Java clients
+// (Worker.baseProducerConfigs / baseConsumerConfigs / adminConfigs):
+//   producer  Connect's defaults (acks=all, one request in flight, client.id
+//             connector-producer-<connector>-<task>), then the worker's `producer.*`, then the
+//             connector's `producer.override.*`;
+//   consumer  group.id connect-<connector>, auto commit off, auto.offset.reset=earliest, client.id
+//             connector-consumer-<connector>-<task>, then `consumer.*`, then `consumer.override.*`;
+//   admin     the worker's un-prefixed settings, then `admin.*`, then `admin.override.*`.
+// The connector overrides are subject to connector.client.config.override.policy (All, None,
+// Principal). The Java client keys are then mapped onto kafkajs options where kafkajs has an
+// equivalent; see mapping notes below for the ones that are read by the runtime itself.
+import { readFileSync } from "node:fs";
+import { CompressionTypes, Kafka, logLevel, Partitioners, type ConsumerConfig, type KafkaConfig, type LogEntry, type ProducerConfig, type SASLOptions } from "kafkajs";
+import type { ConnectionOptions } from "node:tls";
+import { ConfigException, ConnectException } from "../api/index.ts";
+import type { Logger } from "../../lib/logger.ts";
+import type { WorkerConfig } from "./worker-config.ts";
+import { registerKafkajsCodecs } from "./kafkajs-codecs.ts";
+
+export type ClientProps = Record<string, string>;
+export type ClientRole = "producer" | "consumer" | "admin";
+
+/** Kafka's PrincipalConnectorClientConfigOverridePolicy: what "Principal" lets connectors override. */
+const PRINCIPAL_KEYS = new Set(["sasl.jaas.config", "sasl.mechanism", "security.protocol"]);
+
+/** The connector's `<role>.override.*` settings, checked against the worker's override policy. */
+export function connectorClientOverrides(worker: WorkerConfig, role: ClientRole, connectorProps: Readonly<Record<string, string>>): ClientProps {
+  const prefix = `${role}.override.`;
+  const overrides: ClientProps = {};
+  for (const [k, v] of Object.entries(connectorProps)) if (k.startsWith(prefix)) overrides[k.slice(prefix.length)] = v;
+  const policy = String(worker.getString("connector.client.config.override.policy") ?? "All");
+  const rejected = Object.keys(overrides).filter((k) => (policy === "None" ? true : policy === "Principal" ? !PRINCIPAL_KEYS.has(k) : false));
+  if (policy !== "All" && policy !== "None" && policy !== "Principal") {
+    throw new ConfigException("connector.client.config.override.policy", policy, "hub supports the All, None and Principal policies");
+  }
+  if (rejected.length > 0) {
+    throw new ConnectException(`Client Config Overrides not allowed: the '${policy}' policy does not allow '${rejected.map((k) => prefix + k).join(", ")}' to be overridden in the connector configuration.`);
+  }
+  return overrides;
+}
+
+function strings(obj: Record<string, unknown>): ClientProps {
+  const out: ClientProps = {};
+  for (const [k, v] of Object.entries(obj)) if (v !== null && v !== undefined) out[k] = typeof v === "string" ? v : Array.isArray(v) ? v.join(",") : String(v);
+  return out;
+}
+
+function bootstrap(worker: WorkerConfig): string {
+  return (worker.getList("bootstrap.servers") ?? []).join(",");
+}
+
+export interface TaskClientIds {
+  connector: string;
+  task: number;
+}
+
+export function producerProps(worker: WorkerConfig, id: TaskClientIds, connectorProps: Readonly<Record<string, string>>, clientIdPrefix = "connector-producer-"): ClientProps {
+  return {
+    "bootstrap.servers": bootstrap(worker),
+    "delivery.timeout.ms": String(2147483647),
+    acks: "all",
+    "max.in.flight.requests.per.connection": "1",
+    "client.id": `${clientIdPrefix}${id.connector}-${id.task}`,
+    ...worker.clientOverrides("producer."),
+    ...connectorClientOverrides(worker, "producer", connectorProps),
+  };
+}
+
+export function consumerProps(worker: WorkerConfig, id: TaskClientIds, connectorProps: Readonly<Record<string, string>>): ClientProps {
+  return {
+    "group.id": `connect-${id.connector}`,
+    "client.id": `connector-consumer-${id.connector}-${id.task}`,
+    "bootstrap.servers": bootstrap(worker),
+    "enable.auto.commit": "false",
+    "auto.offset.reset": "earliest",
+    ...worker.clientOverrides("consumer."),
+    ...connectorClientOverrides(worker, "consumer", connectorProps),
+  };
+}
+
+export function adminProps(worker: WorkerConfig, id: TaskClientIds, connectorProps: Readonly<Record<string, string>>, clientIdPrefix = "connector-adminclient-"): ClientProps {
+  const unprefixed: ClientProps = {};
+  for (const [k, v] of Object.entries(strings(worker.originals()))) {
+    if (!k.startsWith("admin.") && !k.startsWith("producer.") && !k.startsWith("consumer.")) unprefixed[k] = v;
+  }
+  return {
+    "bootstrap.servers": bootstrap(worker),
+    "client.id": `${clientIdPrefix}${id.connector}-${id.task}`,
+    ...unprefixed,
+    ...worker.clientOverrides("admin."),
+    ...connectorClientOverrides(worker, "admin", connectorProps),
+  };
+}
+
+const intOf = (props: ClientProps, key: string, fallback: number): number => {
+  const raw = props[key];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n)) throw new ConfigException(key, raw, "Not a number");
+  return n;
+};
+
+function readPem(props: ClientProps, inlineKey: string, locationKey: string, typeKey: string): string | Buffer | undefined {
+  const inline = props[inlineKey];
+  if (inline) return inline;
+  const location = props[locationKey];
+  if (!location) return undefined;
+  const type = (props[typeKey] ?? "JKS").toUpperCase();
+  if (type !== "PEM" && type !== "PKCS12") throw new ConfigException(typeKey, type, "hub reads PEM and PKCS12 stores only (convert a JKS store with keytool -importkeystore)");
+  return readFileSync(location);
+}
+
+function sslOptions(props: ClientProps): ConnectionOptions {
+  const ssl: ConnectionOptions = {};
+  const ca = readPem(props, "ssl.truststore.certificates", "ssl.truststore.location", "ssl.truststore.type");
+  if (ca !== undefined) {
+    if ((props["ssl.truststore.type"] ?? "").toUpperCase() === "PKCS12") throw new ConfigException("ssl.truststore.type", "PKCS12", "hub reads PEM trust stores only");
+    ssl.ca = ca;
+  }
+  const keystoreType = (props["ssl.keystore.type"] ?? "JKS").toUpperCase();
+  if (props["ssl.keystore.location"] && keystoreType === "PKCS12") {
+    ssl.pfx = readFileSync(props["ssl.keystore.location"]);
+    ssl.passphrase = props["ssl.keystore.password"];
+  } else {
+    const chain = props["ssl.keystore.certificate.chain"] ?? (props["ssl.keystore.location"] ? readPem(props, "", "ssl.keystore.location", "ssl.keystore.type") : undefined);
+    if (chain !== undefined) {
+      ssl.cert = chain;
+      ssl.key = props["ssl.keystore.key"] ?? chain;
+      if (props["ssl.key.password"]) ssl.passphrase = props["ssl.key.password"];
+    }
+  }
+  // Kafka's default is https (hostname verification); an empty value turns it off.
+  if (props["ssl.endpoint.identification.algorithm"] === "") ssl.checkServerIdentity = () => undefined;
+  return ssl;
+}
+
+function saslOptions(props: ClientProps): SASLOptions | undefined {
+  const mechanism = (props["sasl.mechanism"] ?? "GSSAPI").toUpperCase();
+  const jaas = props["sasl.jaas.config"] ?? "";
+  const field = (name: string): string => {
+    const m = new RegExp(`${name}\\s*=\\s*"((?:[^"\\\\]|\\\\.)*)"`).exec(jaas);
+    return m ? (m[1] ?? "").replace(/\\(.)/g, "$1") : "";
+  };
+  const username = field("username");
+  const password = field("password");
+  if (mechanism === "PLAIN") return { mechanism: "plain", username, password };
+  if (mechanism === "SCRAM-SHA-256") return { mechanism: "scram-sha-256", username, password };
+  if (mechanism === "SCRAM-SHA-512") return { mechanism: "scram-sha-512", username, password };
+  throw new ConfigException("sasl.mechanism", mechanism, "hub's clients support PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512");
+}
+
+function kafkajsLogCreator(logger: Logger) {
+  // kafkajs is chatty at INFO (every join, every start): one level down keeps the worker's log
+  // about connectors and tasks.
+  return () =>
+    ({ level, log }: LogEntry): void => {
+      const { message, ...fields } = log;
+      const entry = { kafkajs: fields.namespace ?? undefined, ...fields };
+      if (level === logLevel.ERROR) logger.warn(entry, message);
+      else if (level === logLevel.WARN) logger.info(entry, message);
+      else if (level === logLevel.INFO) logger.debug(entry, message);
+      else logger.trace(entry, message);
+    };
+}
+
+function kafkajsLevel(logger: Logger): logLevel {
+  switch (logger.level) {
+    case "trace":
+      return logLevel.DEBUG;
+    case "debug":
+      return logLevel.INFO;
+    case "info":
+      return logLevel.WARN;
+    case "silent":
+      return logLevel.NOTHING;
+    default:
+      return logLevel.ERROR;
+  }
+}
+
+/** A kafkajs client for these Java-style settings. */
+export function kafkaClient(props: ClientProps, logger: Logger): Kafka {
+  registerKafkajsCodecs();
+  const protocol = (props["security.protocol"] ?? "PLAINTEXT").toUpperCase();
+  const config: KafkaConfig = {
+    brokers: (props["bootstrap.servers"] ?? "localhost:9092")
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== ""),
+    clientId: props["client.id"] || "hub-connect",
+    connectionTimeout: intOf(props, "socket.connection.setup.timeout.ms", 10000),
+    requestTimeout: intOf(props, "request.timeout.ms", 30000),
+    retry: { initialRetryTime: intOf(props, "retry.backoff.ms", 100), maxRetryTime: intOf(props, "retry.backoff.max.ms", 1000), retries: 5 },
+    logLevel: kafkajsLevel(logger),
+    logCreator: kafkajsLogCreator(logger),
+  };
+  if (protocol === "SSL" || protocol === "SASL_SSL") config.ssl = sslOptions(props);
+  if (protocol === "SASL_PLAINTEXT" || protocol === "SASL_SSL") config.sasl = saslOptions(props);
+  if (protocol !== "PLAINTEXT" && protocol !== "SSL" && protocol !== "SASL_PLAINTEXT" && protocol !== "SASL_SSL") throw new ConfigException("security.protocol", protocol, "Invalid value");
+  return new Kafka(config);
+}
+
+export interface ProducerSettings {
+  config: ProducerConfig;
+  /** Produce acks: -1 (all), 1 or 0. */
+  acks: number;
+  /** The broker's wait for acks (request.timeout.ms, as the Java producer sends it). */
+  timeoutMs: number;
+  compression: CompressionTypes;
+  /** max.request.size: the runtime splits its sends below it. */
+  maxRequestBytes: number;
+  /** buffer.memory: bytes of unacknowledged records before a source task stops polling. */
+  bufferMemory: number;
+}
+
+function acksOf(raw: string | undefined): number {
+  switch ((raw ?? "all").trim().toLowerCase()) {
+    case "all":
+    case "-1":
+      return -1;
+    case "1":
+      return 1;
+    case "0":
+      return 0;
+    default:
+      throw new ConfigException("acks", raw, 'String must be one of: all, -1, 0, 1');
+  }
+}
+
+function compressionOf(raw: string | undefined): CompressionTypes {
+  switch ((raw ?? "none").trim().toLowerCase()) {
+    case "none":
+      return CompressionTypes.None;
+    case "gzip":
+      return CompressionTypes.GZIP;
+    case "snappy":
+      return CompressionTypes.Snappy;
+    case "lz4":
+      return CompressionTypes.LZ4;
+    case "zstd":
+      return CompressionTypes.ZSTD;
+    default:
+      throw new ConfigException("compression.type", raw, "String must be one of: none, gzip, snappy, lz4, zstd");
+  }
+}
+
+/**
+ * Producer settings. Records are partitioned as the Java producer does for keyed records
+ * (murmur2, kafkajs' DefaultPartitioner); the partition chosen for each message is remembered so
+ * retries send it to the same partition and acknowledgements can be mapped back to records.
+ */
+export function producerSettings(props: ClientProps, partitionOf: WeakMap<object, number>): ProducerSettings {
+  const inner = Partitioners.DefaultPartitioner();
+  const config: ProducerConfig = {
+    allowAutoTopicCreation: true,
+    idempotent: props["enable.idempotence"] === "true" && props["transactional.id"] === undefined,
+    maxInFlightRequests: intOf(props, "max.in.flight.requests.per.connection", 1),
+    createPartitioner: () => (args) => {
+      const known = partitionOf.get(args.message);
+      if (known !== undefined) return known;
+      const chosen = inner(args);
+      partitionOf.set(args.message, chosen);
+      return chosen;
+    },
+  };
+  const settings: ProducerSettings = {
+    config,
+    acks: acksOf(props.acks),
+    timeoutMs: intOf(props, "request.timeout.ms", 30000),
+    compression: compressionOf(props["compression.type"]),
+    maxRequestBytes: intOf(props, "max.request.size", 1048576),
+    bufferMemory: intOf(props, "buffer.memory", 33554432),
+  };
+  if (config.idempotent && settings.acks !== -1) config.idempotent = false;
+  return settings;
+}
+
+export interface ConsumerSettings {
+  config: ConsumerConfig;
+  groupId: string;
+  fromBeginning: boolean;
+  /** max.poll.records: the most records handed to one put(). */
+  maxPollRecords: number;
+}
+
+export function consumerSettings(props: ClientProps): ConsumerSettings {
+  const reset = (props["auto.offset.reset"] ?? "earliest").toLowerCase();
+  if (reset !== "earliest" && reset !== "latest") {
+    // kafkajs has no "none" (fail when there is no committed offset).
+    throw new ConfigException("auto.offset.reset", reset, "hub supports earliest and latest");
+  }
+  const groupId = props["group.id"] ?? "";
+  const config: ConsumerConfig = {
+    groupId,
+    sessionTimeout: intOf(props, "session.timeout.ms", 45000),
+    heartbeatInterval: intOf(props, "heartbeat.interval.ms", 3000),
+    // The Java consumer sends max.poll.interval.ms as the group's rebalance timeout.
+    rebalanceTimeout: intOf(props, "max.poll.interval.ms", 300000),
+    maxBytesPerPartition: intOf(props, "max.partition.fetch.bytes", 1048576),
+    maxBytes: intOf(props, "fetch.max.bytes", 52428800),
+    minBytes: intOf(props, "fetch.min.bytes", 1),
+    maxWaitTimeInMs: intOf(props, "fetch.max.wait.ms", 500),
+    metadataMaxAge: intOf(props, "metadata.max.age.ms", 300000),
+    readUncommitted: (props["isolation.level"] ?? "read_uncommitted") === "read_uncommitted",
+    allowAutoTopicCreation: props["allow.auto.create.topics"] !== "false",
+    retry: { retries: 10, initialRetryTime: intOf(props, "retry.backoff.ms", 100), maxRetryTime: intOf(props, "retry.backoff.max.ms", 1000) },
+  };
+  return { config, groupId, fromBeginning: reset === "earliest", maxPollRecords: Math.max(1, intOf(props, "max.poll.records", 500)) };
+}
