@@ -63,7 +63,7 @@ const logger = (): Logger => {
 program
   .command("start")
   .description("run the broker, the Schema Registry and a Connect worker together (the embedded default)")
-  .option("--data-dir <dir>", "where the broker keeps its logs and Connect its offsets", "./data")
+  .option("--data-dir <dir>", "where the broker keeps its logs (Connect keeps its configs, offsets and statuses in the broker's connect-* topics)", "./data")
   .option("--host <address>", "address every part binds to", "127.0.0.1")
   .option("--kafka-port <port>", "Kafka protocol port of the broker", parsePort, 9092)
   .option("--registry-port <port>", "Schema Registry REST port", parsePort, 8081)
@@ -101,7 +101,20 @@ program
       () =>
         startConnect(
           connectSettings(
-            new Map([["listeners", `http://${opts.host}:${opts.connectPort}`], ["bootstrap.servers", bootstrap], ["group.id", "hub"]]),
+            new Map([
+              ["listeners", `http://${opts.host}:${opts.connectPort}`],
+              ["bootstrap.servers", bootstrap],
+              ["group.id", "hub"],
+              ["key.converter", "org.apache.kafka.connect.json.JsonConverter"],
+              ["value.converter", "org.apache.kafka.connect.json.JsonConverter"],
+              // Kafka's sample connect-distributed.properties names; one broker: one replica.
+              ["config.storage.topic", "connect-configs"],
+              ["offset.storage.topic", "connect-offsets"],
+              ["status.storage.topic", "connect-status"],
+              ["config.storage.replication.factor", "1"],
+              ["offset.storage.replication.factor", "1"],
+              ["status.storage.replication.factor", "1"],
+            ]),
             "distributed",
           ),
           log.child({ part: "connect" }),
@@ -141,7 +154,7 @@ program
   .command("connect")
   .description("run a Kafka Connect worker (distributed, or standalone with --standalone)")
   .argument("<worker.properties>", "worker configuration (connect-distributed.properties or connect-standalone.properties)")
-  .argument("[connector.properties...]", "with --standalone: connector configurations to run")
+  .argument("[connector-config...]", "with --standalone: connectors to run, as .properties files or .json files ({name, config} or a config map)")
   .option("--standalone", "standalone mode: offsets in offset.storage.file.filename, connectors from the command line")
   .addOption(overrideOption())
   .action(async (file: string, connectors: string[], opts: { standalone?: boolean; override: string[] }) => {
@@ -149,8 +162,9 @@ program
     if (connectors.length > 0 && !opts.standalone) {
       program.error("hub connect: connector property files are only taken with --standalone (distributed workers take connectors over REST)");
     }
-    const { connectSettings, startConnect } = await import("../connect/index.ts");
-    const settings = connectSettings(await loadProperties(file, opts.override), opts.standalone ? "standalone" : "distributed");
+    const { connectSettings, readConnectorConfigFile, startConnect } = await import("../connect/index.ts");
+    const connectorConfigs = await Promise.all(connectors.map((c) => readConnectorConfigFile(c)));
+    const settings = connectSettings(await loadProperties(file, opts.override), opts.standalone ? "standalone" : "distributed", connectorConfigs);
     await run(log, [() => startConnect(settings, log.child({ part: "connect" }))]);
   });
 

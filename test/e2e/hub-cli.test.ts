@@ -1,13 +1,14 @@
 // The `hub` command as a user runs it: help texts, `hub start` logging where each part
 // listens and stopping cleanly on SIGINT and SIGTERM, and clear errors for bad input.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { Kafka, logLevel } from "kafkajs";
 import { describe, expect, it } from "vitest";
+import { startHubBroker } from "../support/hub-broker.ts";
 
 const hubMain = join(import.meta.dirname, "../../cli/main.ts");
 const run = promisify(execFile);
@@ -96,9 +97,19 @@ describe("hub CLI", () => {
 
       const root = await fetch(`http://127.0.0.1:${connectPort}/`);
       expect(await root.json()).toMatchObject({ version: expect.any(String) });
+      // The embedded Connect worker is a distributed one on the hub's own broker: healthy once it
+      // has joined its group (503 "starting" until then, as Kafka's).
+      let health: unknown;
+      for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
+        health = await (await fetch(`http://127.0.0.1:${connectPort}/health`)).json();
+        if ((health as { status: string }).status === "healthy") break;
+      }
+      expect(health).toEqual({ status: "healthy", message: "Worker has completed startup and is ready to handle requests." });
+      expect(await (await fetch(`http://127.0.0.1:${connectPort}/connectors`)).json()).toEqual([]);
       expect(hub.lines.find((l) => l.msg === "Prometheus metrics listening")?.url).toBe(`http://127.0.0.1:${metricsPort}/metrics`);
       const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-      expect(metrics).toMatch(/^kafka_network_requests_total\{api="CreateTopics",version="\d+"\} 1$/m);
+      // The test's CreateTopics, and the Connect worker's for its three storage topics.
+      expect(metrics).toMatch(/^kafka_network_requests_total\{api="CreateTopics",version="\d+"\} [1-9]\d*$/m);
 
       hub.child.kill(signal);
       expect(await exited).toBe(0);
@@ -139,6 +150,67 @@ describe("hub CLI", () => {
     await writeFile(mm2, "clusters=A,B\nA.bootstrap.servers=a:9092\n");
     await expect(run(process.execPath, [hubMain, "mirror", mm2])).rejects.toMatchObject({
       stderr: "hub: mm2.properties: 'B.bootstrap.servers' is missing\n",
+    });
+  });
+
+  it("hub connect --standalone runs the connectors named on the command line (properties and JSON files)", async () => {
+    const broker = await startHubBroker();
+    const dir = await mkdtemp(join(tmpdir(), "hub-connect-e2e-"));
+    try {
+      const port = await freePort();
+      const worker = join(dir, "connect-standalone.properties");
+      await writeFile(
+        worker,
+        [
+          `bootstrap.servers=${broker.bootstrap}`,
+          `listeners=http://127.0.0.1:${port}`,
+          "key.converter=org.apache.kafka.connect.storage.StringConverter",
+          "value.converter=org.apache.kafka.connect.storage.StringConverter",
+          `offset.storage.file.filename=${join(dir, "connect.offsets")}`,
+          // FileStreamSink flushes its file when offsets are committed.
+          "offset.flush.interval.ms=500",
+        ].join("\n"),
+      );
+      await writeFile(join(dir, "in.txt"), "hello\n");
+      const source = join(dir, "source.properties");
+      await writeFile(source, `name=e2e-source\nconnector.class=FileStreamSource\nfile=${join(dir, "in.txt")}\ntopic=e2e-connect\n`);
+      const sink = join(dir, "sink.json");
+      await writeFile(sink, JSON.stringify({ name: "e2e-sink", config: { "connector.class": "FileStreamSink", file: join(dir, "out.txt"), topics: "e2e-connect" } }));
+      const admin = new Kafka({ clientId: "e2e", brokers: [broker.bootstrap], logLevel: logLevel.NOTHING }).admin();
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic: "e2e-connect", numPartitions: 1 }] });
+      await admin.disconnect();
+
+      const hub = spawnHub(["connect", "--standalone", worker, source, sink]);
+      const exited = exitOf(hub.child);
+      expect((await hub.waitFor("connect REST listening")).url).toBe(`http://127.0.0.1:${port}`);
+      await hub.waitFor("Connect worker started");
+      expect(await (await fetch(`http://127.0.0.1:${port}/connectors`)).json()).toEqual(["e2e-sink", "e2e-source"]);
+      // The line goes file → topic → file through both connectors.
+      const deadline = Date.now() + 20_000;
+      let copied = "";
+      while (Date.now() < deadline && copied !== "hello\n") {
+        copied = await readFile(join(dir, "out.txt"), "utf8").catch(() => "");
+        if (copied !== "hello\n") await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(copied).toBe("hello\n");
+      hub.child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      expect(hub.lines.filter((l) => l.msg === "stopped").map((l) => l.component)).toEqual(["connect"]);
+    } finally {
+      await broker.destroy();
+    }
+  });
+
+  it("hub connect exits non-zero with Kafka's message for a bad worker or connector config", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "hub-connect-e2e-"));
+    const worker = join(dir, "connect-distributed.properties");
+    await writeFile(worker, `listeners=http://127.0.0.1:${await freePort()}\nkey.converter=org.apache.kafka.connect.json.JsonConverter\nvalue.converter=org.apache.kafka.connect.json.JsonConverter\n`);
+    const hub = spawnHub(["connect", worker]);
+    expect(await exitOf(hub.child)).toBe(1);
+    expect(JSON.stringify(hub.lines.find((l) => l.msg === "failed to start")?.err)).toContain('Missing required configuration \\"group.id\\" which has no default value.');
+    await expect(run(process.execPath, [hubMain, "connect", worker, join(dir, "c.properties")])).rejects.toMatchObject({
+      stderr: expect.stringContaining("connector property files are only taken with --standalone"),
     });
   });
 });

@@ -1,0 +1,115 @@
+// The Connect REST server (Kafka's ConnectRestServer): fastify with Kafka's routes, JSON reading
+// and error answers. Resources translate HTTP to Herder calls; this file wires them, maps every
+// error to `{"error_code", "message"}`, and answers unknown paths (404) and methods (405) with
+// Jersey's texts. Request bodies are never logged: connector configs carry passwords.
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from "fastify";
+import type { Logger } from "../../lib/logger.ts";
+import type { Listener } from "../../lib/listeners.ts";
+import { ConnectRestError } from "../runtime/herder/errors.ts";
+import { type ErrorAnswer, jerseyError, mapError } from "./errors.ts";
+import { parseJsonBody } from "./json.ts";
+import { type RestContext, sendJson, UNSUPPORTED_BODY } from "./context.ts";
+import { registerConnectorPluginRoutes } from "./resources/connector-plugins.ts";
+import { registerConnectorRoutes } from "./resources/connectors.ts";
+import { registerHealthRoutes } from "./resources/health.ts";
+import { registerLoggerRoutes } from "./resources/loggers.ts";
+import { registerRootRoutes } from "./resources/root.ts";
+
+export interface RestServerOptions extends Omit<RestContext, "requestTimeoutMs" | "topicTrackingEnabled" | "topicTrackingResetEnabled" | "commit"> {
+  readonly requestTimeoutMs?: number;
+  readonly topicTrackingEnabled?: boolean;
+  readonly topicTrackingResetEnabled?: boolean;
+  readonly commit?: string;
+  /** Routes only workers call on each other (the distributed herder's internal endpoints). */
+  readonly registerInternalRoutes?: (app: FastifyInstance) => void;
+}
+
+export interface RestServer {
+  readonly app: FastifyInstance;
+  /** Binds the listener; resolves with the URL the server answers on. */
+  listen(listener: Listener): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Kafka's default REST request timeout (ConnectorsResource.REQUEST_TIMEOUT_MS). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 90_000;
+
+function routePattern(url: string): RegExp {
+  const body = url
+    .split("/")
+    .map((part) => (part.startsWith(":") ? "[^/]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+    .join("/");
+  return new RegExp(`^${body}/?$`);
+}
+
+export function createRestServer(options: RestServerOptions): RestServer {
+  const ctx: RestContext = {
+    ...options,
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    topicTrackingEnabled: options.topicTrackingEnabled ?? true,
+    topicTrackingResetEnabled: options.topicTrackingResetEnabled ?? true,
+    commit: options.commit ?? "",
+  };
+  const log: Logger = options.log;
+  const app = Fastify({ logger: false, routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true }, bodyLimit: 64 * 1024 * 1024 });
+  const routes: Array<{ method: string; pattern: RegExp }> = [];
+  app.addHook("onRoute", (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) routes.push({ method: method.toUpperCase(), pattern: routePattern(route.url) });
+  });
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+    try {
+      // Internal requests are signed over their exact bytes (KIP-507): keep them.
+      (request as FastifyRequest & { rawBody?: string }).rawBody = body as string;
+      done(null, parseJsonBody(body as string));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+  // Any other media type is read and set aside: endpoints that take a body answer 415 (Jersey).
+  app.addContentTypeParser("*", { parseAs: "buffer" }, (_request, _body, done) => done(null, UNSUPPORTED_BODY));
+
+  const answer = (request: FastifyRequest, error: unknown): ErrorAnswer => {
+    const code = (error as FastifyError | null)?.code;
+    if (code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") return mapError(jerseyError(415));
+    const mapped = mapError(error);
+    // Answers the API decided on (a ConnectRestError) are not the server's failures.
+    if (mapped.status >= 500 && !(error instanceof ConnectRestError)) log.error({ err: error, method: request.method, url: request.url }, "uncaught exception in REST call");
+    else log.debug({ method: request.method, url: request.url, status: mapped.status, message: mapped.body.message }, "REST request failed");
+    return mapped;
+  };
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body } = answer(request, error);
+    return sendJson(reply, status, body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split("?")[0] ?? "/";
+    const known = routes.some((r) => r.pattern.test(path));
+    const { status, body } = mapError(jerseyError(known ? 405 : 404));
+    return sendJson(reply, status, body);
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, "REST request");
+  });
+
+  registerRootRoutes(app, ctx);
+  registerHealthRoutes(app, ctx);
+  registerConnectorRoutes(app, ctx);
+  registerConnectorPluginRoutes(app, ctx);
+  registerLoggerRoutes(app, ctx);
+  options.registerInternalRoutes?.(app);
+
+  return {
+    app,
+    async listen(listener: Listener): Promise<string> {
+      await app.listen({ host: listener.host, port: listener.port });
+      const address = app.server.address();
+      const port = typeof address === "object" && address !== null ? address.port : listener.port;
+      const host = listener.host === "0.0.0.0" ? "127.0.0.1" : listener.host.includes(":") ? `[${listener.host}]` : listener.host;
+      return `${listener.scheme.toLowerCase() === "https" ? "https" : "http"}://${host}:${port}`;
+    },
+    close: () => app.close(),
+  };
+}
