@@ -17,6 +17,24 @@ export interface KafkaNodeOptions {
   dir: string;
   /** Extra server.properties lines (key=value). */
   props?: Record<string, string>;
+  /** node.id (default 1). */
+  nodeId?: number;
+  /** The PLAINTEXT port (default: a free one). */
+  port?: number;
+  /** The CONTROLLER port (default: a free one). */
+  controllerPort?: number;
+  /** controller.quorum.voters (default: this node alone). Nodes of one cluster list the same voters. */
+  voters?: string;
+  /** The cluster id the storage is formatted with (default: a new one); a cluster's nodes share it. */
+  clusterId?: string;
+  /** KAFKA_HEAP_OPTS (default -Xms128m -Xmx512m). */
+  heapOpts?: string;
+  /**
+   * SIGKILL the JVM when this Node.js process dies without stopping it (a test runner that kills
+   * its worker, a crash), so no broker outlives the test that started it. A small shell watches
+   * both processes; `kill()` and `stop()` end it.
+   */
+  killWithParent?: boolean;
 }
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; out: string }> {
@@ -33,23 +51,34 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env):
 export class KafkaNode {
   readonly dir: string;
   readonly bootstrap: string;
+  readonly nodeId: number;
+  readonly port: number;
+  private readonly heapOpts: string;
+  private readonly killWithParent: boolean;
   private child: ChildProcess | undefined;
+  private watchdog: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
 
-  private constructor(dir: string, bootstrap: string) {
-    this.dir = dir;
-    this.bootstrap = bootstrap;
+  private constructor(options: KafkaNodeOptions, nodeId: number, port: number) {
+    this.dir = options.dir;
+    this.nodeId = nodeId;
+    this.port = port;
+    this.bootstrap = `127.0.0.1:${port}`;
+    this.heapOpts = options.heapOpts ?? KAFKA_HEAP_OPTS;
+    this.killWithParent = options.killWithParent ?? false;
   }
 
   /** Formats the storage (first time) and writes server.properties; does not start it. */
   static async create(options: KafkaNodeOptions): Promise<KafkaNode> {
     mkdirSync(options.dir, { recursive: true });
-    const [port, controllerPort] = [await freePort(), await freePort()];
+    const port = options.port ?? (await freePort());
+    const controllerPort = options.controllerPort ?? (await freePort());
+    const nodeId = options.nodeId ?? 1;
     const propsFile = join(options.dir, "server.properties");
     const lines = {
       "process.roles": "broker,controller",
-      "node.id": "1",
-      "controller.quorum.voters": `1@127.0.0.1:${controllerPort}`,
+      "node.id": String(nodeId),
+      "controller.quorum.voters": options.voters ?? `${nodeId}@127.0.0.1:${controllerPort}`,
       "controller.listener.names": "CONTROLLER",
       listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
       "advertised.listeners": `PLAINTEXT://127.0.0.1:${port}`,
@@ -64,9 +93,9 @@ export class KafkaNode {
       ...options.props,
     };
     writeFileSync(propsFile, Object.entries(lines).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");
-    const format = await run(join(kafkaToolsDir(), "kafka-storage"), ["format", "-t", randomBytes(16).toString("base64url"), "-c", propsFile]);
+    const format = await run(join(kafkaToolsDir(), "kafka-storage"), ["format", "-t", options.clusterId ?? newClusterId(), "-c", propsFile]);
     if (format.code !== 0) throw new Error(`kafka-storage format failed:\n${format.out}`);
-    return new KafkaNode(options.dir, `127.0.0.1:${port}`);
+    return new KafkaNode(options, nodeId, port);
   }
 
   get logFile(): string {
@@ -75,6 +104,12 @@ export class KafkaNode {
 
   get pid(): number | undefined {
     return this.child?.pid;
+  }
+
+  /** True while the JVM started by start() has not exited. */
+  get running(): boolean {
+    const child = this.child;
+    return child !== undefined && child.exitCode === null && child.signalCode === null;
   }
 
   /** Spawns the JVM (returns at once; poll the bootstrap address to know when it serves). */
@@ -101,13 +136,14 @@ export class KafkaNode {
         "",
       ].join("\n"),
     );
-    const env = { ...process.env, KAFKA_HEAP_OPTS, KAFKA_JVM_OPTS: `${KAFKA_JVM_OPTS} -Dkafka.logs.dir=${this.dir}`, KAFKA_LOG4J_CONFIG: log4j };
+    const env = { ...process.env, KAFKA_HEAP_OPTS: this.heapOpts, KAFKA_JVM_OPTS: `${KAFKA_JVM_OPTS} -Dkafka.logs.dir=${this.dir}`, KAFKA_LOG4J_CONFIG: log4j };
     const out = openSync(join(this.dir, "stdout.log"), "a");
     // The launcher execs java, so this pid is the JVM's.
     const child = spawn(join(kafkaToolsDir(), "kafka-server-start"), [join(this.dir, "server.properties")], { stdio: ["ignore", out, out], env });
     closeSync(out);
     this.child = child;
     this.exited = new Promise((r) => child.once("exit", () => r()));
+    if (this.killWithParent && child.pid !== undefined) this.watchdog = watchParent(child.pid);
   }
 
   /** The server log so far ("" if none yet). */
@@ -116,8 +152,15 @@ export class KafkaNode {
   }
 
   async kill(): Promise<void> {
-    this.child?.kill("SIGKILL");
+    if (this.running) this.child?.kill("SIGKILL");
     await this.exited;
+    this.endWatchdog();
+  }
+
+  /** SIGKILLs the JVM without waiting, for process "exit" handlers (which cannot await). */
+  killNow(): void {
+    if (this.running) this.child?.kill("SIGKILL");
+    this.endWatchdog();
   }
 
   async stop(timeoutMs = 120_000): Promise<void> {
@@ -127,5 +170,29 @@ export class KafkaNode {
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     await this.exited;
     clearTimeout(timer);
+    this.endWatchdog();
   }
+
+  private endWatchdog(): void {
+    const watchdog = this.watchdog;
+    this.watchdog = undefined;
+    if (watchdog && watchdog.exitCode === null && watchdog.signalCode === null) watchdog.kill("SIGKILL");
+  }
+}
+
+/** A KRaft cluster id: a Kafka Uuid, 16 random bytes in base64url without padding. */
+export function newClusterId(): string {
+  return randomBytes(16).toString("base64url");
+}
+
+/**
+ * A detached shell that SIGKILLs `pid` once this process is gone, and exits by itself when `pid`
+ * does. Detached (own process group) and unref'd, so it neither dies with nor holds up this
+ * process; a once-a-second `kill -0` costs nothing.
+ */
+function watchParent(pid: number): ChildProcess {
+  const script = 'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done; kill -0 "$1" 2>/dev/null || kill -9 "$2" 2>/dev/null';
+  const watchdog = spawn("sh", ["-c", script, "kafka-node-watchdog", String(process.pid), String(pid)], { detached: true, stdio: "ignore" });
+  watchdog.unref();
+  return watchdog;
 }
