@@ -3,6 +3,7 @@
 // error to `{"error_code", "message"}`, and answers unknown paths (404) and methods (405) with
 // Jersey's texts. Request bodies are never logged: connector configs carry passwords.
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from "fastify";
+import type { Registry } from "prom-client";
 import type { Logger } from "../../lib/logger.ts";
 import type { Listener } from "../../lib/listeners.ts";
 import { ConnectRestError } from "../runtime/herder/errors.ts";
@@ -13,6 +14,7 @@ import { registerConnectorPluginRoutes } from "./resources/connector-plugins.ts"
 import { registerConnectorRoutes } from "./resources/connectors.ts";
 import { registerHealthRoutes } from "./resources/health.ts";
 import { registerLoggerRoutes } from "./resources/loggers.ts";
+import { registerMetricsRoutes } from "./resources/metrics.ts";
 import { registerRootRoutes } from "./resources/root.ts";
 
 export interface RestServerOptions extends Omit<RestContext, "requestTimeoutMs" | "topicTrackingEnabled" | "topicTrackingResetEnabled" | "commit"> {
@@ -22,6 +24,8 @@ export interface RestServerOptions extends Omit<RestContext, "requestTimeoutMs" 
   readonly commit?: string;
   /** Routes only workers call on each other (the distributed herder's internal endpoints). */
   readonly registerInternalRoutes?: (app: FastifyInstance) => void;
+  /** The worker's Prometheus metrics, served on GET /metrics when given. */
+  readonly metricsRegistry?: Registry;
 }
 
 export interface RestServer {
@@ -100,6 +104,7 @@ export function createRestServer(options: RestServerOptions): RestServer {
   registerConnectorPluginRoutes(app, ctx);
   registerLoggerRoutes(app, ctx);
   options.registerInternalRoutes?.(app);
+  if (options.metricsRegistry) registerMetricsRoutes(app, options.metricsRegistry);
 
   return {
     app,

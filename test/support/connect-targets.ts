@@ -1,14 +1,16 @@
 // The Connect workers a Connect conformance scenario runs against: Apache Kafka Connect 4.3.1
 // (the reference, a JVM child process) and the hub's Connect worker, each on a given broker
 // (the hub's broker or the Apache Kafka service), so that the same expectations are checked
-// against both and any difference is a failing test.
+// against both and any difference is a failing test. Both run in distributed mode (Kafka's
+// answers were measured on a distributed worker: internal topics, a group, a leader), and both
+// are handed to the scenario only once ready in the same sense.
 import { startHubConnectWorker } from "./hub-connect.ts";
 import { startKafkaConnect } from "./kafka-connect-process.ts";
 
 export type ConnectTargetName = "kafka-connect" | "hub";
 
 /** The targets the conformance suites run against. */
-export const CONNECT_TARGETS: readonly ConnectTargetName[] = ["kafka-connect"];
+export const CONNECT_TARGETS: readonly ConnectTargetName[] = ["kafka-connect", "hub"];
 
 export interface ConnectTarget {
   readonly name: ConnectTargetName;
@@ -17,11 +19,43 @@ export interface ConnectTarget {
   stop(): Promise<void>;
 }
 
+const READY_TIMEOUT_MS = 60_000;
+
+async function status(url: string): Promise<number> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    await response.arrayBuffer();
+    return response.status;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Waits until the worker is ready as startKafkaConnect() waits for Kafka Connect: GET /health
+ * says healthy (the herder has started and joined its group) and GET /connectors answers (the
+ * group has a leader).
+ */
+async function untilReady(url: string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while ((await status(`${url}/health`)) !== 200 || (await status(`${url}/connectors`)) !== 200) {
+    if (Date.now() > deadline) throw new Error(`the hub's Connect worker at ${url} was not ready within ${READY_TIMEOUT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 export async function openConnectTarget(name: ConnectTargetName, bootstrap: string): Promise<ConnectTarget> {
   if (name === "kafka-connect") {
     const worker = await startKafkaConnect({ bootstrap });
     return { name, url: worker.url, stop: () => worker.stop() };
   }
-  const worker = await startHubConnectWorker({ bootstrap });
-  return { name, url: worker.url.replace(/\/+$/, ""), stop: () => worker.stop() };
+  const worker = await startHubConnectWorker({ bootstrap, mode: "distributed" });
+  const url = worker.url.replace(/\/+$/, "");
+  try {
+    await untilReady(url);
+  } catch (err) {
+    await worker.stop();
+    throw err;
+  }
+  return { name, url, stop: () => worker.stop() };
 }

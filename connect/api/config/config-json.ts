@@ -3,7 +3,7 @@
 // and the Markdown table of a connector's README.
 import { type ConfigDef, type ConfigKey, type ConfigType, type ConfigValue, convertToString } from "./config-def.ts";
 
-/** One key as GET /connector-plugins/{plugin}/config shows it. */
+/** One key as GET /connector-plugins/{plugin}/config shows it (Kafka 4's ConfigKeyInfo, its field names). */
 export interface ConfigKeyInfo {
   name: string;
   type: ConfigType;
@@ -12,10 +12,11 @@ export interface ConfigKeyInfo {
   importance: string;
   documentation: string;
   group: string | null;
+  /** The key's position in its group (-1: none). */
+  order_in_group: number;
   width: string;
   display_name: string;
   dependents: string[];
-  order: number;
 }
 
 /** One key's result as PUT /connector-plugins/{plugin}/config/validate shows it. */
@@ -36,10 +37,10 @@ export function configKeyInfo(key: ConfigKey): ConfigKeyInfo {
     importance: key.importance,
     documentation: key.documentation,
     group: key.group,
+    order_in_group: key.orderInGroup,
     width: key.width,
     display_name: key.displayName,
     dependents: [...key.dependents],
-    order: key.orderInGroup,
   };
 }
 

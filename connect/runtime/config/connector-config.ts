@@ -129,7 +129,7 @@ const IMPORTANCE_RANK: Record<string, number> = { HIGH: 0, MEDIUM: 1, LOW: 2 };
  * keys without a group first, then by group, by order in the group, required before optional,
  * by importance, and by name.
  */
-export function kafkaSortedKeys(def: ConfigDef): ConfigKey[] {
+function kafkaSortedKeys(def: ConfigDef): ConfigKey[] {
   const groups = def.groups();
   const groupRank = (k: ConfigKey): number => (k.group === null ? -1 : groups.indexOf(k.group));
   return [...def.configKeys().values()].sort(

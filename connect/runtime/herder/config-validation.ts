@@ -284,7 +284,8 @@ function checkAliases(registry: PluginRegistry, props: Readonly<Record<string, s
 
 /**
  * A converter's `plugin.version` must parse (Maven's message when it does not). As in Kafka
- * 4.3, validation does not check it against the converter's version.
+ * 4.3, it is checked against the converter's version only when the connector config names the
+ * converter (validateConverter).
  */
 function checkConverterVersions(props: RawConnectorConfig, values: Map<string, ConfigValue>): void {
   for (const role of CONVERTER_ROLES) {
@@ -329,9 +330,18 @@ function addNullValueErrors(props: RawConnectorConfig, values: Map<string, Confi
 function validateConverter(registry: PluginRegistry, props: RawConnectorConfig, values: Map<string, ConfigValue>, role: ConverterRole): ConfigInfos | null {
   const className = props[role.property];
   const value = values.get(role.property);
-  if (className == null || !value || value.errors.length > 0) return null;
-  const descriptor = registry.find(role.kind, className);
+  const versionValue = values.get(`${role.property}.plugin.version`);
+  if (className == null || !value || value.errors.length > 0 || (versionValue?.errors.length ?? 0) > 0) return null;
+  const descriptor = registry.find(role.kind, className) as AnyPluginDescriptor | undefined;
   if (!descriptor) return null;
+  // A converter the connector names must meet the version it asks for (Kafka: it cannot be
+  // loaded otherwise); one inherited from the worker is not checked.
+  const versionProblem = pluginVersionProblem(displayClass(descriptor), props[`${role.property}.plugin.version`], descriptor.version);
+  if (versionProblem !== null) {
+    value.addErrorMessage(versionProblem);
+    versionValue?.addErrorMessage(versionProblem);
+    return null;
+  }
   const prefix = `${role.property}.`;
   const pluginProps: Record<string, string | null> = {};
   for (const [k, v] of Object.entries(props)) if (k.startsWith(prefix)) pluginProps[k.slice(prefix.length)] = v;
@@ -372,6 +382,10 @@ export async function validateConnectorConfig(registry: PluginRegistry, props: R
   checkConverterVersions(props, validated);
   checkAliases(registry, nonNullProps, validated);
 
+  // The converters the config names, before the result is built: they may add errors to the
+  // converter keys.
+  const converterInfos = mergeConfigInfos(connType, CONVERTER_ROLES.map((role) => validateConverter(registry, props, validated, role)));
+
   // The connector's own keys and its validate() (which may add cross-key errors).
   const ownDef = connector.config();
   const ownConfig = await connector.validate(props as ConnectorProps);
@@ -381,7 +395,6 @@ export async function validateConnectorConfig(registry: PluginRegistry, props: R
   for (const g of ownDef.groups()) if (!groups.includes(g)) groups.push(g);
   const connectorInfos = generateResult(connType, keys, [...validated.values(), ...ownConfig.configValues], groups);
 
-  const converterInfos = mergeConfigInfos(connType, CONVERTER_ROLES.map((role) => validateConverter(registry, props, validated, role)));
   return mergeConfigInfos(connType, [connectorInfos, converterInfos]);
 }
 

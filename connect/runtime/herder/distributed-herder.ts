@@ -696,6 +696,7 @@ export class DistributedHerder implements Herder {
     );
 
     if (this.#isLeader && assignment.version >= SUB_PROTOCOL_VERSION.sessioned) await this.#ensureSessionKey();
+    if (this.#isLeader) await this.#removeStaleStatuses();
 
     // Start what is new (and the tasks stopped for new configs that are still ours).
     const snapshot = this.#snapshot();
@@ -712,6 +713,26 @@ export class DistributedHerder implements Herder {
       this.#delayedRejoin = setTimeout(() => this.#requestRejoin("scheduled rebalance"), assignment.delay);
     }
     this.#readyResolve?.();
+  }
+
+  /**
+   * Kafka's updateDeletedConnectorStatus and updateDeletedTaskStatus: once a rebalance completes,
+   * the leader removes the statuses of connectors that are no longer configured and of tasks their
+   * connector no longer has (a stopped connector has none, a reconfigured one may have fewer), so
+   * GET .../status stops listing them. After the rebalance, not before: the previous generation
+   * reports the tasks it stopped as UNASSIGNED first, which would bring them back.
+   */
+  async #removeStaleStatuses(): Promise<void> {
+    const snapshot = this.#snapshot();
+    for (const connector of this.#statusStore.connectors()) {
+      if (!snapshot.connectorConfigs.has(connector)) {
+        this.#log.debug({ connector }, "removing the statuses of a deleted connector");
+        await this.#statusStore.deleteConnector(connector);
+        continue;
+      }
+      const taskCount = this.#taskIds(connector, snapshot).length;
+      for (const status of this.#statusStore.getAllTasks(connector)) if (status.id.task >= taskCount) this.#putTask(status.id, "DESTROYED");
+    }
   }
 
   /** Reads the config topic up to `offset`; on failure leaves the group, waits, and rejoins. */

@@ -80,7 +80,6 @@ function parseRestriction(spec: string): Restriction {
   }
   const lower = inner.slice(0, comma).trim();
   const upper = inner.slice(comma + 1).trim();
-  if (lower === upper) throw new InvalidVersionSpecError(`Range cannot have identical boundaries: ${spec}`);
   if (lower !== "" && upper !== "" && compareVersions(upper, lower) < 0) throw new InvalidVersionSpecError(`Range defies version ordering: ${spec}`);
   return { lower: lower === "" ? null : lower, lowerInclusive, upper: upper === "" ? null : upper, upperInclusive };
 }

@@ -316,7 +316,7 @@ public class JsonConverterHarness {
             info.put("display_name", key.displayName);
             ArrayNode dependents = info.putArray("dependents");
             key.dependents.forEach(dependents::add);
-            info.put("order", key.orderInGroup);
+            info.put("order_in_group", key.orderInGroup);
         }
         return keys;
     }

@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configDefToJson, type ConfigKeyInfo, type Converter, type Schema, type SchemaAndValue } from "../../../connect/api/index.ts";
+import { booleanConverterPlugin } from "../../../connect/converters/boolean-converter.ts";
 import { byteArrayConverterPlugin } from "../../../connect/converters/byte-array-converter.ts";
 import { JsonConverter, jsonConverterPlugin } from "../../../connect/converters/json-converter.ts";
 import { numberConverterPlugins } from "../../../connect/converters/number-converters.ts";
@@ -491,6 +492,11 @@ const converterEncodeCases: ConverterEncodeCase[] = [
   { op: "converter-encode", id: "DoubleConverter", class: NUM("DoubleConverter"), schema: prim("double"), value: { float64: "-2.5E-8" } },
   { op: "converter-encode", id: "DoubleConverter, null", class: NUM("DoubleConverter"), schema: null, value: null },
   { op: "converter-encode", id: "IntegerConverter, a string value", class: NUM("IntegerConverter"), schema: null, value: { string: "5" } },
+  { op: "converter-encode", id: "BooleanConverter, true", class: NUM("BooleanConverter"), schema: prim("boolean"), value: { boolean: true } },
+  { op: "converter-encode", id: "BooleanConverter, schemaless false", class: NUM("BooleanConverter"), schema: null, value: { boolean: false } },
+  { op: "converter-encode", id: "BooleanConverter, null", class: NUM("BooleanConverter"), schema: prim("boolean", true), value: null },
+  { op: "converter-encode", id: "BooleanConverter, a string schema", class: NUM("BooleanConverter"), schema: prim("string"), value: { string: "true" } },
+  { op: "converter-encode", id: "BooleanConverter, a string value", class: NUM("BooleanConverter"), schema: null, value: { string: "true" } },
 ];
 
 const converterDecodeCases: ConverterDecodeCase[] = [
@@ -505,12 +511,20 @@ const converterDecodeCases: ConverterDecodeCase[] = [
   { op: "converter-decode", id: "IntegerConverter reads 3 bytes", class: NUM("IntegerConverter"), hex: "000001" },
   { op: "converter-decode", id: "LongConverter reads 8 bytes", class: NUM("LongConverter"), hex: "8000000000000001" },
   { op: "converter-decode", id: "FloatConverter reads NaN", class: NUM("FloatConverter"), hex: "7fc00000" },
+  { op: "converter-decode", id: "BooleanConverter reads null", class: NUM("BooleanConverter") },
+  { op: "converter-decode", id: "BooleanConverter reads 00", class: NUM("BooleanConverter"), hex: "00" },
+  { op: "converter-decode", id: "BooleanConverter reads 01", class: NUM("BooleanConverter"), hex: "01" },
+  { op: "converter-decode", id: "BooleanConverter reads 05", class: NUM("BooleanConverter"), hex: "05" },
+  { op: "converter-decode", id: "BooleanConverter reads ff", class: NUM("BooleanConverter"), hex: "ff" },
+  { op: "converter-decode", id: "BooleanConverter reads 2 bytes", class: NUM("BooleanConverter"), hex: "0100" },
+  { op: "converter-decode", id: "BooleanConverter reads no bytes", class: NUM("BooleanConverter"), hex: "" },
 ];
 
 const configDefCases: { plugin: { configDef: Parameters<typeof configDefToJson>[0] }; javaClass: string }[] = [
   { plugin: jsonConverterPlugin, javaClass: "org.apache.kafka.connect.json.JsonConverter" },
   { plugin: stringConverterPlugin, javaClass: "org.apache.kafka.connect.storage.StringConverter" },
   { plugin: byteArrayConverterPlugin, javaClass: "org.apache.kafka.connect.converters.ByteArrayConverter" },
+  { plugin: booleanConverterPlugin, javaClass: "org.apache.kafka.connect.converters.BooleanConverter" },
   ...numberConverterPlugins.filter((p) => p.kind === "converter").map((p) => ({ plugin: p, javaClass: p.aliases[0] as string })),
   { plugin: simpleHeaderConverterPlugin, javaClass: "org.apache.kafka.connect.storage.SimpleHeaderConverter" },
 ];
@@ -703,14 +717,14 @@ describe("SimpleHeaderConverter writes and reads header values as Kafka's does",
 
 /** The hub's converter for a Kafka converter class, configured as the harness configures Kafka's. */
 function otherConverter(javaClass: string, config: Record<string, string> | undefined): Converter {
-  const plugin = [stringConverterPlugin, byteArrayConverterPlugin, ...numberConverterPlugins].find((p) => p.kind === "converter" && p.aliases.includes(javaClass));
+  const plugin = [stringConverterPlugin, byteArrayConverterPlugin, booleanConverterPlugin, ...numberConverterPlugins].find((p) => p.kind === "converter" && p.aliases.includes(javaClass));
   if (plugin === undefined || plugin.kind !== "converter") throw new Error(`no converter for ${javaClass}`);
   const converter = plugin.create();
   converter.configure(config ?? {}, false);
   return converter;
 }
 
-describe("StringConverter, ByteArrayConverter and the number converters write and read Kafka's bytes", () => {
+describe("StringConverter, ByteArrayConverter, BooleanConverter and the number converters write and read Kafka's bytes", () => {
   for (const c of converterEncodeCases) {
     it(c.id, () => {
       const kafka = kafkaResult(c.id);

@@ -83,7 +83,9 @@ for (const brokerName of BROKERS) {
       let rest: RestClient;
       let workerId = "";
       let dir = "";
-      const run = `rest-${process.pid}-${Date.now().toString(36)}`;
+      // The target is part of it: the describe blocks of both targets are collected in the same
+      // millisecond, and on the Kafka service they would otherwise share topics and sink groups.
+      const run = `rest-${targetName}-${process.pid}-${Date.now().toString(36)}`;
       const kafka = (): Kafka => new Kafka({ clientId: "connect-rest-test", brokers: [bootstrap], logLevel: logLevel.NOTHING });
 
       async function createTopic(topic: string): Promise<void> {

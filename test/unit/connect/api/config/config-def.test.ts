@@ -188,10 +188,10 @@ describe("JSON and docs", () => {
       importance: "HIGH",
       documentation: "Topic to write to.",
       group: "Basics",
+      order_in_group: 1,
       width: "LONG",
       display_name: "Topic",
       dependents: [],
-      order: 1,
     });
     const byName = new Map(json.map((k) => [k.name, k]));
     expect(byName.get("ratio")?.default_value).toBe("1.0");
@@ -199,9 +199,9 @@ describe("JSON and docs", () => {
     expect(byName.get("column")?.default_value).toBeNull();
     expect(byName.get("column")?.required).toBe(false);
     expect(byName.get("mode")?.dependents).toEqual(["column"]);
-    expect(byName.get("batch.size")?.order).toBe(2);
+    expect(byName.get("batch.size")?.order_in_group).toBe(2);
     expect(byName.get("enabled")?.group).toBeNull();
-    expect(byName.get("enabled")?.order).toBe(-1);
+    expect(byName.get("enabled")?.order_in_group).toBe(-1);
   });
 
   it("renders /config/validate values, passwords hidden", () => {
