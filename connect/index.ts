@@ -25,6 +25,7 @@ import { kafkaClient } from "./runtime/kafka-clients.ts";
 import { LoggerLevels } from "./runtime/loggers.ts";
 import { createPluginRegistry } from "./runtime/plugins/plugin-path.ts";
 import type { PluginRegistry } from "./runtime/plugins/registry.ts";
+import { ConnectMetrics } from "./runtime/metrics.ts";
 import { ConnectWorker } from "./runtime/worker.ts";
 import { WorkerConfig } from "./runtime/worker-config.ts";
 import type { Worker } from "./runtime/worker-contract.ts";
@@ -117,6 +118,7 @@ interface Shared {
   readonly restUrl: string;
   readonly workerId: string;
   readonly log: Logger;
+  readonly metrics: ConnectMetrics;
 }
 
 function newWorker(shared: Shared, offsetStore: OffsetBackingStore, hooks: WorkerHooks): Worker {
@@ -128,6 +130,7 @@ function newWorker(shared: Shared, offsetStore: OffsetBackingStore, hooks: Worke
     statusListener: hooks.statusListener,
     control: hooks.connectorControl,
     logger: shared.loggers.logger("connect.worker"),
+    metrics: shared.metrics,
   });
 }
 
@@ -179,6 +182,7 @@ export async function startConnect(settings: ConnectSettings, log: Logger): Prom
   const distributed = settings.mode === "distributed";
   const config = new WorkerConfig(settings.props, distributed);
   const loggers = new LoggerLevels(log);
+  const metrics = new ConnectMetrics();
   const registry = await createPluginRegistry(config.getList("plugin.path"), loggers.logger("connect.plugins"));
   const bootstrapServers = config.getList("bootstrap.servers") ?? [settings.bootstrapServers];
   const client = new KafkaClusterClient({ bootstrapServers, clientId: config.getString("client.id") || "hub-connect", logger: loggers.logger("connect.kafka") });
@@ -201,6 +205,7 @@ export async function startConnect(settings: ConnectSettings, log: Logger): Prom
     let internalHandler: InternalRequestHandler | undefined;
     server = createRestServer({
       herder: lateHerder,
+      metricsRegistry: metrics.registry,
       loggers,
       log: loggers.logger("connect.rest"),
       version: HUB_VERSION,
@@ -225,7 +230,7 @@ export async function startConnect(settings: ConnectSettings, log: Logger): Prom
     });
     const url = await server.listen(settings.listener);
     const restUrl = advertisedUrl(config, url);
-    const shared: Shared = { config, registry, loggers, client, kafkaClusterId, restUrl, workerId: new URL(restUrl).host, log };
+    const shared: Shared = { config, registry, loggers, client, kafkaClusterId, restUrl, workerId: new URL(restUrl).host, log, metrics };
     if (distributedModules) {
       const kafka = kafkaClient({ "bootstrap.servers": bootstrapServers.join(","), "client.id": `${config.getString("client.id") || "hub-connect"}-storage` }, loggers.logger("connect.kafka"));
       herder = internalHandler = distributedHerder(distributedModules, shared, kafka);
