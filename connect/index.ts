@@ -20,7 +20,8 @@ import { type InternalRequestHandler, registerInternalRoutes } from "./rest/reso
 import type { DistributedHerder } from "./runtime/herder/distributed-herder.ts";
 import type { Herder } from "./runtime/herder/herder.ts";
 import { KafkaSinkOffsetsAdmin } from "./runtime/herder/kafka-sink-offsets-admin.ts";
-import { StandaloneHerder, type WorkerHooks } from "./runtime/herder/standalone-herder.ts";
+import type { WorkerHooks } from "./runtime/herder/abstract-herder.ts";
+import { StandaloneHerder } from "./runtime/herder/standalone-herder.ts";
 import { kafkaClient } from "./runtime/kafka-clients.ts";
 import { LoggerLevels } from "./runtime/loggers.ts";
 import { createPluginRegistry } from "./runtime/plugins/plugin-path.ts";

@@ -2,21 +2,9 @@
 // 1 for true and 0 for false, the bytes of Kafka's BooleanSerializer. Reading gives an optional
 // BOOLEAN; any other byte or length is refused (Kafka's BooleanDeserializer is strict too, so a
 // topic written by another producer fails the same records on both). Also a header converter.
-import {
-  type ConfigDef,
-  CONVERTER_TYPE_CONFIG,
-  Converter,
-  converterConfigDef,
-  DataException,
-  definePlugin,
-  describeValue,
-  HeaderConverter,
-  type PluginConfigs,
-  type RecordHeader,
-  Schema,
-  SchemaAndValue,
-} from "../api/index.ts";
+import { converterConfigDef, DataException, definePlugin, describeValue, Schema, SchemaAndValue } from "../api/index.ts";
 import { HUB_VERSION } from "../../lib/version.ts";
+import { type BytesCodec, CodecConverter, CodecHeaderConverter } from "./codec-converter.ts";
 
 export const BOOLEAN_CONVERTER_CLASS = "org.apache.kafka.connect.converters.BooleanConverter";
 
@@ -42,39 +30,17 @@ function fromBytes(bytes: Buffer | null): SchemaAndValue {
   throw new DataException(`Failed to deserialize boolean: Unexpected byte received by BooleanDeserializer: ${bytes.readInt8(0)}`);
 }
 
-export class BooleanConverter extends Converter {
-  override configure(configs: PluginConfigs, isKey: boolean): void {
-    converterConfigDef().parse({ ...configs, [CONVERTER_TYPE_CONFIG]: isKey ? "key" : "value" });
-  }
+const BOOLEAN_CODEC: BytesCodec = { encode: toBytes, decode: fromBytes };
 
-  override config(): ConfigDef {
-    return converterConfigDef();
-  }
-
-  override fromConnectData(_topic: string, _headers: RecordHeader[] | null, schema: Schema | null, value: unknown): Buffer | null {
-    return toBytes(schema, value);
-  }
-
-  override toConnectData(_topic: string, _headers: readonly RecordHeader[] | null, value: Buffer | null): SchemaAndValue {
-    return fromBytes(value);
+export class BooleanConverter extends CodecConverter {
+  constructor() {
+    super(BOOLEAN_CODEC);
   }
 }
 
-export class BooleanHeaderConverter extends HeaderConverter {
-  override configure(configs: PluginConfigs): void {
-    converterConfigDef().parse({ [CONVERTER_TYPE_CONFIG]: "header", ...configs });
-  }
-
-  override config(): ConfigDef {
-    return converterConfigDef();
-  }
-
-  override toConnectHeader(_topic: string, _headerKey: string, value: Buffer | null): SchemaAndValue {
-    return fromBytes(value);
-  }
-
-  override fromConnectHeader(_topic: string, _headerKey: string, schema: Schema | null, value: unknown): Buffer | null {
-    return toBytes(schema, value);
+export class BooleanHeaderConverter extends CodecHeaderConverter {
+  constructor() {
+    super(BOOLEAN_CODEC);
   }
 }
 

@@ -1,20 +1,8 @@
 // ByteArrayConverter (org.apache.kafka.connect.converters.ByteArrayConverter): bytes pass
 // through untouched; the schema, when there is one, must be BYTES. Also a header converter.
-import {
-  type ConfigDef,
-  CONVERTER_TYPE_CONFIG,
-  Converter,
-  converterConfigDef,
-  DataException,
-  definePlugin,
-  describeValue,
-  HeaderConverter,
-  type PluginConfigs,
-  type RecordHeader,
-  Schema,
-  SchemaAndValue,
-} from "../api/index.ts";
+import { converterConfigDef, DataException, definePlugin, describeValue, Schema, SchemaAndValue } from "../api/index.ts";
 import { HUB_VERSION } from "../../lib/version.ts";
+import { type BytesCodec, CodecConverter, CodecHeaderConverter } from "./codec-converter.ts";
 
 export const BYTE_ARRAY_CONVERTER_CLASS = "org.apache.kafka.connect.converters.ByteArrayConverter";
 
@@ -25,39 +13,17 @@ function toBytes(schema: Schema | null, value: unknown): Buffer | null {
   return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }
 
-export class ByteArrayConverter extends Converter {
-  override configure(configs: PluginConfigs, isKey: boolean): void {
-    converterConfigDef().parse({ ...configs, [CONVERTER_TYPE_CONFIG]: isKey ? "key" : "value" });
-  }
+const BYTE_ARRAY_CODEC: BytesCodec = { encode: toBytes, decode: (bytes) => new SchemaAndValue(Schema.OPTIONAL_BYTES_SCHEMA, bytes ?? null) };
 
-  override config(): ConfigDef {
-    return converterConfigDef();
-  }
-
-  override fromConnectData(_topic: string, _headers: RecordHeader[] | null, schema: Schema | null, value: unknown): Buffer | null {
-    return toBytes(schema, value);
-  }
-
-  override toConnectData(_topic: string, _headers: readonly RecordHeader[] | null, value: Buffer | null): SchemaAndValue {
-    return new SchemaAndValue(Schema.OPTIONAL_BYTES_SCHEMA, value ?? null);
+export class ByteArrayConverter extends CodecConverter {
+  constructor() {
+    super(BYTE_ARRAY_CODEC);
   }
 }
 
-export class ByteArrayHeaderConverter extends HeaderConverter {
-  override configure(configs: PluginConfigs): void {
-    converterConfigDef().parse({ [CONVERTER_TYPE_CONFIG]: "header", ...configs });
-  }
-
-  override config(): ConfigDef {
-    return converterConfigDef();
-  }
-
-  override toConnectHeader(_topic: string, _headerKey: string, value: Buffer | null): SchemaAndValue {
-    return new SchemaAndValue(Schema.OPTIONAL_BYTES_SCHEMA, value ?? null);
-  }
-
-  override fromConnectHeader(_topic: string, _headerKey: string, schema: Schema | null, value: unknown): Buffer | null {
-    return toBytes(schema, value);
+export class ByteArrayHeaderConverter extends CodecHeaderConverter {
+  constructor() {
+    super(BYTE_ARRAY_CODEC);
   }
 }
 

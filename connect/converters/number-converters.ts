@@ -3,22 +3,9 @@
 // Kafka's Short/Integer/Long/Float/DoubleSerializer, big-endian two's complement or IEEE 754
 // (2, 4, 8, 4 and 8 bytes). Reading gives the matching optional schema. Each is also a header
 // converter. Long values are bigints (numbers that are safe integers are accepted too).
-import {
-  type ConfigDef,
-  CONVERTER_TYPE_CONFIG,
-  Converter,
-  converterConfigDef,
-  DataException,
-  definePlugin,
-  describeValue,
-  HeaderConverter,
-  type PluginConfigs,
-  type PluginDescriptor,
-  type RecordHeader,
-  Schema,
-  SchemaAndValue,
-} from "../api/index.ts";
+import { converterConfigDef, DataException, definePlugin, describeValue, type PluginDescriptor, Schema, SchemaAndValue } from "../api/index.ts";
 import { HUB_VERSION } from "../../lib/version.ts";
+import { type BytesCodec, CodecConverter, CodecHeaderConverter } from "./codec-converter.ts";
 
 export interface NumberFormat {
   /** The converter's class name, without the package. */
@@ -103,54 +90,18 @@ function deserialize(format: NumberFormat, bytes: Buffer | null): SchemaAndValue
   return new SchemaAndValue(format.schema, format.read(bytes));
 }
 
+const codecOf = (format: NumberFormat): BytesCodec => ({ encode: (_schema, value) => serialize(format, value), decode: (bytes) => deserialize(format, bytes) });
+
 /** The converter of one number type (all five share it, as Kafka's share NumberConverter). */
-export class NumberConverter extends Converter {
-  readonly #format: NumberFormat;
-
+export class NumberConverter extends CodecConverter {
   constructor(format: NumberFormat) {
-    super();
-    this.#format = format;
-  }
-
-  override configure(configs: PluginConfigs, isKey: boolean): void {
-    converterConfigDef().parse({ ...configs, [CONVERTER_TYPE_CONFIG]: isKey ? "key" : "value" });
-  }
-
-  override config(): ConfigDef {
-    return converterConfigDef();
-  }
-
-  override fromConnectData(_topic: string, _headers: RecordHeader[] | null, _schema: Schema | null, value: unknown): Buffer | null {
-    return serialize(this.#format, value);
-  }
-
-  override toConnectData(_topic: string, _headers: readonly RecordHeader[] | null, value: Buffer | null): SchemaAndValue {
-    return deserialize(this.#format, value);
+    super(codecOf(format));
   }
 }
 
-export class NumberHeaderConverter extends HeaderConverter {
-  readonly #format: NumberFormat;
-
+export class NumberHeaderConverter extends CodecHeaderConverter {
   constructor(format: NumberFormat) {
-    super();
-    this.#format = format;
-  }
-
-  override configure(configs: PluginConfigs): void {
-    converterConfigDef().parse({ [CONVERTER_TYPE_CONFIG]: "header", ...configs });
-  }
-
-  override config(): ConfigDef {
-    return converterConfigDef();
-  }
-
-  override toConnectHeader(_topic: string, _headerKey: string, value: Buffer | null): SchemaAndValue {
-    return deserialize(this.#format, value);
-  }
-
-  override fromConnectHeader(_topic: string, _headerKey: string, _schema: Schema | null, value: unknown): Buffer | null {
-    return serialize(this.#format, value);
+    super(codecOf(format));
   }
 }
 

@@ -13,6 +13,8 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../support/broker-process.ts";
 import { TARGETS, openTarget, type InteropTarget } from "../support/interop-targets.ts";
+import { waitFor } from "../support/poll.ts";
+import { connectGroupProps } from "../support/connect-group.ts";
 
 const hubMain = join(import.meta.dirname, "../../cli/main.ts");
 const SESSION_TIMEOUT_MS = 6000;
@@ -43,21 +45,6 @@ async function http(method: string, url: string, body?: unknown): Promise<{ stat
   return { status: response.status, body: parsed };
 }
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 describe.each(TARGETS)("three hub connect processes on %s", (targetName) => {
   let target: InteropTarget;
   let dir: string;
@@ -85,13 +72,7 @@ describe.each(TARGETS)("three hub connect processes on %s", (targetName) => {
     const props = {
       "bootstrap.servers": target.bootstrap,
       listeners: `http://127.0.0.1:${port}`,
-      "group.id": group,
-      "config.storage.topic": `${group}-configs`,
-      "offset.storage.topic": `${group}-offsets`,
-      "status.storage.topic": `${group}-status`,
-      "config.storage.replication.factor": "-1",
-      "offset.storage.replication.factor": "-1",
-      "status.storage.replication.factor": "-1",
+      ...connectGroupProps(group),
       "offset.storage.partitions": "5",
       "status.storage.partitions": "3",
       "key.converter": "org.apache.kafka.connect.storage.StringConverter",

@@ -5,7 +5,7 @@
 // answers were measured on a distributed worker: internal topics, a group, a leader), and both
 // are handed to the scenario only once ready in the same sense.
 import { startHubConnectWorker } from "./hub-connect.ts";
-import { startKafkaConnect } from "./kafka-connect-process.ts";
+import { httpStatus, startKafkaConnect } from "./kafka-connect-process.ts";
 
 export type ConnectTargetName = "kafka-connect" | "hub";
 
@@ -21,16 +21,6 @@ export interface ConnectTarget {
 
 const READY_TIMEOUT_MS = 60_000;
 
-async function status(url: string): Promise<number> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-    await response.arrayBuffer();
-    return response.status;
-  } catch {
-    return 0;
-  }
-}
-
 /**
  * Waits until the worker is ready as startKafkaConnect() waits for Kafka Connect: GET /health
  * says healthy (the herder has started and joined its group) and GET /connectors answers (the
@@ -38,7 +28,7 @@ async function status(url: string): Promise<number> {
  */
 async function untilReady(url: string): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  while ((await status(`${url}/health`)) !== 200 || (await status(`${url}/connectors`)) !== 200) {
+  while ((await httpStatus(`${url}/health`)) !== 200 || (await httpStatus(`${url}/connectors`)) !== 200) {
     if (Date.now() > deadline) throw new Error(`the hub's Connect worker at ${url} was not ready within ${READY_TIMEOUT_MS} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -2,7 +2,8 @@
 // a memory offset store (or one the test gives), a status listener that records every event, and
 // helpers to run a connector (start it, ask for its task configs, start its tasks) and to read
 // what landed in a topic.
-import { Kafka, logLevel, type KafkaMessage } from "kafkajs";
+import { Kafka, logLevel, type KafkaMessage, type Message } from "kafkajs";
+import { afterAll, beforeAll } from "vitest";
 import { builtinRegistry } from "../../connect/runtime/plugins/builtins.ts";
 import type { PluginRegistry } from "../../connect/runtime/plugins/registry.ts";
 import type { ConnectorId } from "../../connect/runtime/herder/entities.ts";
@@ -13,7 +14,8 @@ import type { StatusListener } from "../../connect/runtime/worker-contract.ts";
 import { MemoryOffsetBackingStore } from "../../connect/storage/memory-offset-store.ts";
 import type { OffsetBackingStore } from "../../connect/storage/types.ts";
 import { createLogger } from "../../lib/logger.ts";
-import { TEST_PLUGINS } from "./connect-test-plugins.ts";
+import { newProbe, type Probe, TEST_PLUGINS } from "./connect-test-plugins.ts";
+import { openTarget, type InteropTarget, type TargetName } from "./interop-targets.ts";
 
 export interface StatusEvent {
   readonly event: keyof StatusListener;
@@ -132,6 +134,68 @@ export async function startTestWorker(bootstrap: string, options: { overrides?: 
       await worker.stop();
     },
   };
+}
+
+/** Connector converter settings for sinks reading plain JSON: string keys, schemaless JSON values. */
+export const SCHEMALESS_JSON_CONVERTERS: Readonly<Record<string, string>> = {
+  "key.converter": "org.apache.kafka.connect.storage.StringConverter",
+  "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+  "value.converter.schemas.enable": "false",
+};
+
+export type TestWorkerOptions = Parameters<typeof startTestWorker>[1];
+
+/** A broker target and a test worker on it, shared by the tests of one describe block. */
+export interface WorkerOnTarget {
+  readonly target: InteropTarget;
+  readonly w: TestWorker;
+}
+
+/**
+ * Opens the target and starts a test worker on it before the describe block's tests, and closes
+ * both after them. Call it inside describe(); read `target` and `w` inside the tests.
+ */
+export function useWorkerOnTarget(targetName: TargetName, options?: TestWorkerOptions): WorkerOnTarget {
+  let target: InteropTarget | undefined;
+  let w: TestWorker | undefined;
+  beforeAll(async () => {
+    target = await openTarget(targetName);
+    w = await startTestWorker(target.bootstrap, options);
+  });
+  afterAll(async () => {
+    await w?.close();
+    await target?.close();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("the target and worker are opened in beforeAll: use them inside a test");
+    return value;
+  };
+  return {
+    get target() {
+      return ready(target);
+    },
+    get w() {
+      return ready(w);
+    },
+  };
+}
+
+/** A test connector's name (`<prefix>-…`) and a fresh probe for it (its config's `test.probe`). */
+export function newProbedConnector(target: Pick<InteropTarget, "unique">, prefix: string): { probeName: string; probe: Probe; connector: string } {
+  const probeName = target.unique("probe");
+  const probe = newProbe(probeName);
+  return { probeName, probe, connector: target.unique(prefix) };
+}
+
+/** Produces the messages to the topic with acks=all, from a producer of its own. */
+export async function produceMessages(bootstrap: string, topic: string, messages: Message[]): Promise<void> {
+  const producer = new Kafka({ clientId: "test-producer", brokers: [bootstrap], logLevel: logLevel.NOTHING }).producer();
+  await producer.connect();
+  try {
+    await producer.send({ topic, acks: -1, messages });
+  } finally {
+    await producer.disconnect();
+  }
 }
 
 /** Polls until the condition holds; throws after timeoutMs naming what it waited for. */

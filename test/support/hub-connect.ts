@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { connectSettings, type ConnectMode, startConnect } from "../../connect/index.ts";
 import type { Herder } from "../../connect/runtime/herder/herder.ts";
 import { createLogger, type Logger } from "../../lib/logger.ts";
+import { connectGroupProps } from "./connect-group.ts";
 
 export interface HubConnectWorkerOptions {
   /** host:port of the Kafka cluster (the hub's broker or Apache Kafka). */
@@ -50,13 +51,7 @@ export async function startHubConnectWorker(options: HubConnectWorkerOptions): P
     ...(mode === "standalone"
       ? { "offset.storage.file.filename": join(dir, "connect.offsets") }
       : {
-          "group.id": group,
-          "config.storage.topic": `${group}-configs`,
-          "offset.storage.topic": `${group}-offsets`,
-          "status.storage.topic": `${group}-status`,
-          "config.storage.replication.factor": "-1",
-          "offset.storage.replication.factor": "-1",
-          "status.storage.replication.factor": "-1",
+          ...connectGroupProps(group),
           "offset.storage.partitions": "3",
           "status.storage.partitions": "3",
         }),

@@ -14,7 +14,8 @@ export interface InteropTarget {
   readonly bootstrap: string;
   /** A topic or group name that no other run (nor other scenario of this run) uses. */
   unique(prefix: string): string;
-  createTopic(topic: string, partitions: number): Promise<void>;
+  /** Creates the topic (with these topic configs, if any); throws if it exists. */
+  createTopic(topic: string, partitions: number, configs?: Readonly<Record<string, string>>): Promise<void>;
   /** The group's committed offset for each partition of the topic that has one. */
   committedOffsets(group: string, topic: string): Promise<Map<number, bigint>>;
   /** The topic's high watermark per partition. */
@@ -46,8 +47,9 @@ export async function openTarget(name: TargetName): Promise<InteropTarget> {
     name,
     bootstrap,
     unique: (prefix) => `${prefix}-${runId}-${++counter}`,
-    async createTopic(topic, partitions) {
-      const created = await (await getAdmin()).createTopics({ topics: [{ topic, numPartitions: partitions }] });
+    async createTopic(topic, partitions, configs = {}) {
+      const configEntries = Object.entries(configs).map(([name, value]) => ({ name, value }));
+      const created = await (await getAdmin()).createTopics({ topics: [{ topic, numPartitions: partitions, configEntries }] });
       if (!created) throw new Error(`topic ${topic} already exists on ${name}`);
     },
     async committedOffsets(group, topic) {

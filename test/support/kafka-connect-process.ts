@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hubCacheDir } from "../services/index.ts";
 import { freePort } from "./broker-process.ts";
+import { connectGroupProps } from "./connect-group.ts";
 
 export const KAFKA_CONNECT_VERSION = "4.3.1";
 /** Keep in step with KAFKA_CONNECT_REVISION in test/services/kafka-connect.sh. */
@@ -70,13 +71,7 @@ export async function startKafkaConnect(options: KafkaConnectOptions): Promise<K
     listeners: `http://127.0.0.1:${port}`,
     "rest.advertised.host.name": "127.0.0.1",
     "rest.advertised.port": String(port),
-    "group.id": groupId,
-    "config.storage.topic": `${groupId}-configs`,
-    "offset.storage.topic": `${groupId}-offsets`,
-    "status.storage.topic": `${groupId}-status`,
-    "config.storage.replication.factor": rf,
-    "offset.storage.replication.factor": rf,
-    "status.storage.replication.factor": rf,
+    ...connectGroupProps(groupId, rf),
     "key.converter": "org.apache.kafka.connect.json.JsonConverter",
     "value.converter": "org.apache.kafka.connect.json.JsonConverter",
     // Tests want offsets committed soon after records are written.
@@ -146,12 +141,13 @@ export async function startKafkaConnect(options: KafkaConnectOptions): Promise<K
       await worker.kill();
       throw new Error(`Kafka Connect was not ready within ${options.startTimeoutMs ?? 90_000} ms; log: ${logFile}`);
     }
-    if ((await status(`${url}/health`)) === 200 && (await status(`${url}/connectors`)) === 200) return worker;
+    if ((await httpStatus(`${url}/health`)) === 200 && (await httpStatus(`${url}/connectors`)) === 200) return worker;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
-async function status(url: string): Promise<number> {
+/** The HTTP status of GET url, 0 when nothing answers within 2 s. */
+export async function httpStatus(url: string): Promise<number> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
     await response.arrayBuffer();

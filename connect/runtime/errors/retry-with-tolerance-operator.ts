@@ -11,6 +11,7 @@
 //     exception in error handler").
 // One difference from Kafka 3.x's code, on purpose: when retries run out, the error goes through
 // the tolerance check (Kafka before KAFKA-15262 skipped such records even with tolerance none).
+import { sleep } from "../../../lib/kafka-client/backoff.ts";
 import { type Awaitable, ConnectException, RetriableException } from "../../api/index.ts";
 import { type ErrorReporter, type ProcessingContext, Stage } from "./processing-context.ts";
 
@@ -53,17 +54,7 @@ export interface Clock {
 
 export const SYSTEM_CLOCK: Clock = {
   now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve) => {
-      if (ms <= 0 || signal?.aborted) return resolve();
-      const done = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener("abort", done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal?.addEventListener("abort", done, { once: true });
-    }),
+  sleep: (ms, signal) => sleep(ms, signal),
   random: () => Math.random(),
 };
 

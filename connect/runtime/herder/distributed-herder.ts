@@ -22,12 +22,13 @@ import { AlreadyExistsException, ConnectException, NotFoundException } from "../
 import { type GroupMemberMetadata, GroupMember, type JoinResult, type KafkaClusterClient, type LeaderArgs, type RebalanceNeeded } from "../../../lib/kafka-client/index.ts";
 import type { Logger } from "../../../lib/logger.ts";
 import type { SessionKey } from "../../storage/kafka/config-records.ts";
-import type { ClusterConfigState, ConfigBackingStore, ConfigUpdateListener, ConnectorStatus, OffsetBackingStore, StatusBackingStore, TaskStatus } from "../../storage/types.ts";
+import type { ConfigBackingStore, ConfigUpdateListener, OffsetBackingStore, StatusBackingStore } from "../../storage/types.ts";
 import type { PluginRegistry } from "../plugins/registry.ts";
 import type { WorkerConfig } from "../worker-config.ts";
-import type { ConnectorControl, StatusListener, Worker } from "../worker-contract.ts";
-import { assertValidConnectorConfig, type ConnectorValidationOptions, validateConnectorConfig } from "./config-validation.ts";
-import { ConnectorOffsetsManager, type SinkOffsetsAdmin } from "./connector-offsets.ts";
+import type { Worker } from "../worker-contract.ts";
+import { AbstractHerder, patchedConfig, sameConfig, type StatusStamp, taskName, type WorkerHooks } from "./abstract-herder.ts";
+import { assertValidConnectorConfig } from "./config-validation.ts";
+import type { SinkOffsetsAdmin } from "./connector-offsets.ts";
 import {
   type ConnectAssignment,
   CONFIG_MISMATCH,
@@ -44,11 +45,10 @@ import {
 import { compareTasks, WorkSet } from "./distributed/connectors-and-tasks.ts";
 import { configMismatchAssignments, eagerAssign, IncrementalCooperativeAssignor } from "./distributed/incremental-cooperative-assignor.ts";
 import { HttpLeaderClient, type LeaderClient, type RequestSignature, verifySignature } from "./distributed/internal-requests.ts";
-import type { ConfigInfos, ConfigKeyInfoJson, ConnectorId, ConnectorInfo, ConnectorOffsets, ConnectorState, ConnectorStateInfo, ConnectorType, PluginInfo, TaskInfo, TaskStateInfo } from "./entities.ts";
-import { BadRequestError, ConnectRestError, NotAssignedError, NotLeaderError, RebalanceNeededError } from "./errors.ts";
-import type { Herder, PutConfigResult, RestartRequest, TargetState } from "./herder.ts";
-import { connectorTypeOf, connectorVersionOf, pluginConfig, pluginInfos } from "./plugin-info.ts";
-import { connectorStateInfo, errorTrace, taskStateInfo } from "./status-info.ts";
+import type { ConnectorId, ConnectorInfo, ConnectorState, ConnectorStateInfo } from "./entities.ts";
+import { NotAssignedError, NotLeaderError, RebalanceNeededError } from "./errors.ts";
+import type { PutConfigResult, RestartRequest, TargetState } from "./herder.ts";
+import { connectorVersionOf } from "./plugin-info.ts";
 
 /** The config store a distributed herder needs: Kafka's, with the session key and applied configs. */
 export interface DistributedConfigStore extends ConfigBackingStore {
@@ -56,12 +56,6 @@ export interface DistributedConfigStore extends ConfigBackingStore {
   putSessionKey(key: SessionKey): Promise<void>;
   appliedConnectorConfig(connector: string): Record<string, string> | undefined;
   setUpdateListener(listener: ConfigUpdateListener & { onSessionKeyUpdate?(key: SessionKey): void }): void;
-}
-
-/** What a worker needs from its herder (the same hooks as the standalone herder's). */
-export interface WorkerHooks {
-  readonly statusListener: StatusListener;
-  readonly connectorControl: ConnectorControl;
 }
 
 export interface DistributedHerderOptions {
@@ -87,28 +81,13 @@ export interface DistributedHerderOptions {
   readonly healthTimeoutMs?: number;
 }
 
-const taskName = (id: ConnectorId): string => `${id.connector}-${id.task}`;
-
-const sameConfig = (a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined): boolean => {
-  if (a === undefined || b === undefined) return a === b;
-  const ak = Object.keys(a);
-  return ak.length === Object.keys(b).length && ak.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
-};
-
 /** Kafka's inter.worker.key.ttl.ms default: the leader rotates the session key hourly. */
 const DEFAULT_KEY_TTL_MS = 3_600_000;
 const RECONFIGURE_BACKOFF_MS = 250;
 const RECONFIGURE_BACKOFF_MAX_MS = 30_000;
 
-type HerderState = "new" | "starting" | "running" | "stopping" | "stopped";
-
-export class DistributedHerder implements Herder {
+export class DistributedHerder extends AbstractHerder<DistributedConfigStore> {
   readonly #options: DistributedHerderOptions;
-  readonly #log: Logger;
-  readonly #worker: Worker;
-  readonly #configStore: DistributedConfigStore;
-  readonly #statusStore: StatusBackingStore;
-  readonly #offsets: ConnectorOffsetsManager;
   readonly #member: GroupMember;
   readonly #assignor: IncrementalCooperativeAssignor;
   readonly #leaderClient: LeaderClient;
@@ -116,9 +95,6 @@ export class DistributedHerder implements Herder {
   readonly #syncTimeoutMs: number;
   readonly #unsyncBackoffMs: number;
   readonly #keyTtlMs: number;
-
-  #state: HerderState = "new";
-  #queue: Promise<unknown> = Promise.resolve();
 
   // ---- group state ----
   /** What this worker runs (its allocation): connectors and tasks. */
@@ -147,11 +123,8 @@ export class DistributedHerder implements Herder {
   readonly #ready: Promise<void>;
 
   constructor(options: DistributedHerderOptions) {
+    super({ ...options, log: options.log.child({ component: "distributed-herder" }) });
     this.#options = options;
-    this.#log = options.log.child({ component: "distributed-herder" });
-    this.#configStore = options.configStore;
-    this.#statusStore = options.statusStore;
-    this.#offsets = new ConnectorOffsetsManager({ registry: options.registry, offsetStore: options.offsetStore, sinkAdmin: options.sinkAdmin ?? null });
     this.#leaderClient = options.leaderClient ?? new HttpLeaderClient();
     const config = options.workerConfig;
     this.#mode = (config.getString("connect.protocol") ?? "sessioned") as ConnectProtocolMode;
@@ -168,16 +141,11 @@ export class DistributedHerder implements Herder {
       sessionTimeoutMs: Number(config.get("session.timeout.ms")),
       heartbeatIntervalMs: Number(config.get("heartbeat.interval.ms")),
       rebalanceTimeoutMs: Number(config.get("rebalance.timeout.ms")),
-      logger: this.#log,
+      logger: this.log,
     });
     this.#member.on("rebalance-needed", (event) => this.#onRebalanceNeeded(event));
     this.#ready = new Promise((resolve) => (this.#readyResolve = resolve));
-    this.#worker = options.createWorker({ statusListener: this.#statusListener(), connectorControl: this.#connectorControl() });
-    this.#configStore.setUpdateListener(this.#configListener());
-  }
-
-  get worker(): Worker {
-    return this.#worker;
+    this.configStore.setUpdateListener(this.#configListener());
   }
 
   /** Whether this worker is the group's leader (as of its last rebalance). */
@@ -205,247 +173,120 @@ export class DistributedHerder implements Herder {
     return this.#ready;
   }
 
-  kafkaClusterId(): string {
-    return this.#options.kafkaClusterId;
-  }
-
   // ---- lifecycle ----
 
   async start(): Promise<void> {
-    this.#state = "starting";
-    this.#log.info({ groupId: this.#member.groupId, url: this.#options.restUrl, protocol: this.#mode }, "distributed herder starting");
-    await this.#worker.start();
-    await this.#statusStore.start();
-    await this.#configStore.start();
-    for (const name of this.#snapshot().connectorConfigs.keys()) this.#knownConnectors.add(name);
-    this.#state = "running";
+    this.state = "starting";
+    this.log.info({ groupId: this.#member.groupId, url: this.#options.restUrl, protocol: this.#mode }, "distributed herder starting");
+    await this.worker.start();
+    await this.statusStore.start();
+    await this.configStore.start();
+    for (const name of this.snapshot().connectorConfigs.keys()) this.#knownConnectors.add(name);
+    this.state = "running";
     this.#requestRejoin("startup");
     this.#membershipLoop = this.#runMembership();
   }
 
   async stop(): Promise<void> {
-    if (this.#state === "stopped" || this.#state === "new") {
-      this.#state = "stopped";
+    if (this.state === "stopped" || this.state === "new") {
+      this.state = "stopped";
       return;
     }
-    this.#state = "stopping";
-    this.#log.info("distributed herder stopping");
+    this.state = "stopping";
+    this.log.info("distributed herder stopping");
     clearTimeout(this.#delayedRejoin);
     clearTimeout(this.#resyncTimer);
     clearTimeout(this.#keyRotation);
     this.#wakeMembership?.();
-    await this.#serial(async () => {
+    await this.serial(async () => {
       await this.#stopWork(this.#owned, "worker stopping");
       this.#owned = new WorkSet();
     });
     await this.#member.leave("the worker is stopping");
     await this.#membershipLoop?.catch(() => undefined);
-    await this.#worker.stop();
-    await this.#configStore.stop();
-    await this.#statusStore.stop();
-    this.#state = "stopped";
-    this.#log.info("distributed herder stopped");
+    await this.worker.stop();
+    await this.configStore.stop();
+    await this.statusStore.stop();
+    this.state = "stopped";
+    this.log.info("distributed herder stopped");
   }
 
-  async health(): Promise<{ status: "healthy" | "starting" | "unhealthy"; message: string }> {
-    if (this.#state === "new" || this.#state === "starting" || this.#assignment === null) {
-      return { status: "starting", message: "Worker is still starting up." };
-    }
-    if (this.#state !== "running") return { status: "unhealthy", message: "Worker was unable to handle this request and may be unable to handle other requests." };
-    const timeoutMs = this.#options.healthTimeoutMs ?? 10_000;
-    let timer: NodeJS.Timeout | undefined;
-    const answered = await Promise.race([this.#serial(async () => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))]);
-    clearTimeout(timer);
-    return answered
-      ? { status: "healthy", message: "Worker has completed startup and is ready to handle requests." }
-      : { status: "unhealthy", message: "Worker was unable to handle this request and may be unable to handle other requests." };
-  }
-
-  // ---- reads (from this worker's view of the config topic and the status store) ----
-
-  #snapshot(): ClusterConfigState {
-    return this.#configStore.snapshot();
-  }
-
-  #config(name: string): Record<string, string> | undefined {
-    return this.#snapshot().connectorConfigs.get(name);
-  }
-
-  #taskIds(name: string, snapshot = this.#snapshot()): ConnectorId[] {
-    const count = snapshot.taskConfigs.get(name)?.length ?? 0;
-    return Array.from({ length: count }, (_, task) => ({ connector: name, task }));
-  }
-
-  #info(name: string): ConnectorInfo | null {
-    const config = this.#config(name);
-    if (!config) return null;
-    return { name, config, tasks: this.#taskIds(name), type: connectorTypeOf(this.#options.registry, config) };
-  }
-
-  async connectors(): Promise<string[]> {
-    return [...this.#snapshot().connectorConfigs.keys()].sort();
-  }
-
-  async connectorInfo(name: string): Promise<ConnectorInfo> {
-    const info = this.#info(name);
-    if (!info) throw new NotFoundException(`Connector ${name} not found`);
-    return info;
-  }
-
-  async connectorConfig(name: string): Promise<Record<string, string>> {
-    return (await this.connectorInfo(name)).config;
-  }
-
-  async connectorType(name: string): Promise<ConnectorType> {
-    return connectorTypeOf(this.#options.registry, this.#config(name));
-  }
-
-  async connectorStatus(name: string): Promise<ConnectorStateInfo> {
-    const status = this.#statusStore.get(name);
-    if (!status) throw new NotFoundException(`No status found for connector ${name}`);
-    const config = this.#config(name);
-    const tasks = this.#statusStore.getAllTasks(name);
-    const fallback = connectorVersionOf(this.#options.registry, config);
-    const info = connectorStateInfo(name, status, tasks, connectorTypeOf(this.#options.registry, config), fallback);
-    // The version is the one the worker running the instance recorded (KIP-891): in a mixed or
-    // upgrading cluster it need not be this worker's.
-    const connectorVersion = status.version ?? fallback;
-    if (connectorVersion !== undefined) info.connector.version = connectorVersion;
-    for (const t of info.tasks) {
-      const v = tasks.find((s) => s.id.task === t.id)?.version ?? fallback;
-      if (v !== undefined) t.version = v;
-    }
-    return info;
-  }
-
-  async taskStatus(id: ConnectorId): Promise<TaskStateInfo> {
-    const status = this.#statusStore.getTask(id);
-    if (!status) throw new NotFoundException(`No status found for task ${taskName(id)}`);
-    return taskStateInfo(status, status.version ?? connectorVersionOf(this.#options.registry, this.#config(id.connector)));
-  }
-
-  async taskConfigs(name: string): Promise<TaskInfo[]> {
-    const snapshot = this.#snapshot();
-    const tasks = snapshot.taskConfigs.get(name);
-    if (!tasks || !snapshot.connectorConfigs.has(name)) throw new NotFoundException(`Connector ${name} not found`);
-    return tasks.map((config, task) => ({ id: { connector: name, task }, config: { ...config } }));
-  }
-
-  async connectorActiveTopics(name: string): Promise<string[]> {
-    return this.#statusStore.getTopics(name);
-  }
-
-  async resetConnectorActiveTopics(name: string): Promise<void> {
-    await this.#statusStore.deleteTopics(name);
-  }
-
-  plugins(connectorsOnly: boolean): PluginInfo[] {
-    return pluginInfos(this.#options.registry, connectorsOnly);
-  }
-
-  pluginConfig(pluginName: string): ConfigKeyInfoJson[] {
-    return pluginConfig(this.#options.registry, pluginName);
-  }
-
-  #validationOptions(): ConnectorValidationOptions {
-    const originals = this.#options.workerConfig.originals();
-    const text = (key: string): string | null => (originals[key] === undefined || originals[key] === null ? null : String(originals[key]));
-    return {
-      workerConverters: {
-        key: text("key.converter"),
-        value: text("value.converter"),
-        header: text("header.converter") ?? "org.apache.kafka.connect.storage.SimpleHeaderConverter",
-      },
-    };
-  }
-
-  validateConnectorConfig(config: Record<string, string>): Promise<ConfigInfos> {
-    return validateConnectorConfig(this.#options.registry, config, this.#validationOptions());
-  }
-
-  async connectorOffsets(name: string): Promise<ConnectorOffsets> {
-    const config = this.#config(name);
-    if (!config) throw new NotFoundException(`Connector ${name} not found`);
-    return this.#offsets.get(name, config);
+  protected override startupComplete(): boolean {
+    return this.#assignment !== null;
   }
 
   // ---- writes (the leader's, or forwarded to it) ----
 
   /** Throws NotLeaderError (the REST layer forwards) unless this worker leads the group. */
   #requireLeader(what: string): void {
-    if (this.#state !== "running") throw new RebalanceNeededError();
+    if (this.state !== "running") throw new RebalanceNeededError();
     if (!this.#isLeader) throw new NotLeaderError(this.leaderUrl, `Only the leader can ${what}.`);
   }
 
   putConnectorConfig(name: string, config: Record<string, string>, allowReplace: boolean, initialState?: TargetState): Promise<PutConfigResult> {
     // Kafka validates on the worker the request reached, before it looks for the leader.
-    return assertValidConnectorConfig(this.#options.registry, config, this.#validationOptions()).then(() =>
-      this.#serial(async () => {
+    return assertValidConnectorConfig(this.registry, config, this.validationOptions()).then(() =>
+      this.serial(async () => {
         this.#requireLeader("set connector configs");
-        const exists = this.#config(name) !== undefined;
+        const exists = this.config(name) !== undefined;
         if (exists && !allowReplace) throw new AlreadyExistsException(`Connector ${name} already exists`);
-        await this.#configStore.putConnectorConfig(name, config, exists ? undefined : initialState);
-        const info = this.#info(name) as ConnectorInfo;
-        this.#log.info({ connector: name, created: !exists }, exists ? "connector reconfigured" : "connector created");
+        await this.configStore.putConnectorConfig(name, config, exists ? undefined : initialState);
+        const info = this.info(name) as ConnectorInfo;
+        this.log.info({ connector: name, created: !exists }, exists ? "connector reconfigured" : "connector created");
         return { created: !exists, info };
       }),
     );
   }
 
   patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<ConnectorInfo> {
-    return this.#serial(async () => {
+    return this.serial(async () => {
       this.#requireLeader("set connector configs");
-      const current = this.#config(name);
+      const current = this.config(name);
       if (!current) throw new NotFoundException(`Connector ${name} not found`);
-      const merged: Record<string, string> = { ...current };
-      for (const [key, value] of Object.entries(patch)) {
-        if (value === null) delete merged[key];
-        else merged[key] = value;
-      }
-      return merged;
+      return patchedConfig(current, patch);
     }).then(async (merged) => (await this.putConnectorConfig(name, merged, true)).info);
   }
 
   deleteConnector(name: string): Promise<void> {
-    return this.#serial(async () => {
+    return this.serial(async () => {
       this.#requireLeader("delete connectors");
-      if (!this.#config(name)) throw new NotFoundException(`Connector ${name} not found`);
-      await this.#configStore.removeConnectorConfig(name);
-      this.#log.info({ connector: name }, "connector deleted");
+      if (!this.config(name)) throw new NotFoundException(`Connector ${name} not found`);
+      await this.configStore.removeConnectorConfig(name);
+      this.log.info({ connector: name }, "connector deleted");
     });
   }
 
   async pauseConnector(name: string): Promise<void> {
     // Any worker may write a target state (Kafka's AbstractHerder): it needs no single writer.
-    if (!this.#config(name)) throw new NotFoundException(`Unknown connector ${name}`);
-    await this.#configStore.putTargetState(name, "PAUSED");
+    if (!this.config(name)) throw new NotFoundException(`Unknown connector ${name}`);
+    await this.configStore.putTargetState(name, "PAUSED");
   }
 
   async resumeConnector(name: string): Promise<void> {
-    if (!this.#config(name)) throw new NotFoundException(`Unknown connector ${name}`);
-    await this.#configStore.putTargetState(name, "STARTED");
+    if (!this.config(name)) throw new NotFoundException(`Unknown connector ${name}`);
+    await this.configStore.putTargetState(name, "STARTED");
   }
 
   stopConnector(name: string): Promise<void> {
-    return this.#serial(async () => {
+    return this.serial(async () => {
       this.#requireLeader("stop connectors");
-      if (!this.#config(name)) throw new NotFoundException(`Unknown connector ${name}`);
+      if (!this.config(name)) throw new NotFoundException(`Unknown connector ${name}`);
       // No tasks first, then the state: workers stop the tasks, then the connector instance.
-      await this.#configStore.putTaskConfigs(name, []);
-      await this.#configStore.putTargetState(name, "STOPPED");
+      await this.configStore.putTaskConfigs(name, []);
+      await this.configStore.putTargetState(name, "STOPPED");
     });
   }
 
   restartConnector(request: RestartRequest): Promise<ConnectorStateInfo | null> {
-    return this.#serial(async () => {
+    return this.serial(async () => {
       const name = request.connector;
       if (!request.onlyFailed && !request.includeTasks) {
         // Kafka's plain restart: the connector instance only, on the worker that runs it.
-        if (this.#state !== "running") throw new RebalanceNeededError();
-        if (!this.#config(name)) throw new NotFoundException(`Unknown connector: ${name}`);
+        if (this.state !== "running") throw new RebalanceNeededError();
+        if (!this.config(name)) throw new NotFoundException(`Unknown connector: ${name}`);
         if (this.#owned.connectors.has(name)) {
-          await this.#worker.stopAndAwaitConnector(name);
-          await this.#startConnector(name);
+          await this.worker.stopAndAwaitConnector(name);
+          await this.startConnector(name);
           await this.#reconfigureConnectorTasks(name);
           return null;
         }
@@ -453,23 +294,23 @@ export class DistributedHerder implements Herder {
         throw new NotLeaderError(this.leaderUrl, "Only the leader can process restart requests.");
       }
       this.#requireLeader("process restart requests");
-      if (!this.#config(name)) throw new NotFoundException(`Unknown connector: ${name}`);
-      const status = this.#statusStore.get(name);
+      if (!this.config(name)) throw new NotFoundException(`Unknown connector: ${name}`);
+      const status = this.statusStore.get(name);
       if (!status) throw new NotFoundException(`Status for connector ${name} not found`);
-      const plan = this.#restartPlan(request, status);
-      await this.#configStore.putRestartRequest?.({ connector: name, onlyFailed: request.onlyFailed, includeTasks: request.includeTasks });
+      const plan = this.restartPlan(request, status);
+      await this.configStore.putRestartRequest?.({ connector: name, onlyFailed: request.onlyFailed, includeTasks: request.includeTasks });
       return plan;
     });
   }
 
   restartTask(id: ConnectorId): Promise<void> {
-    return this.#serial(async () => {
-      if (this.#state !== "running") throw new RebalanceNeededError();
-      if (!this.#config(id.connector)) throw new NotFoundException(`Unknown connector: ${id.connector}`);
-      if (!this.#snapshot().taskConfigs.get(id.connector)?.[id.task]) throw new NotFoundException(`Unknown task: ${taskName(id)}`);
+    return this.serial(async () => {
+      if (this.state !== "running") throw new RebalanceNeededError();
+      if (!this.config(id.connector)) throw new NotFoundException(`Unknown connector: ${id.connector}`);
+      if (!this.snapshot().taskConfigs.get(id.connector)?.[id.task]) throw new NotFoundException(`Unknown task: ${taskName(id)}`);
       if (this.#owned.hasTask(id)) {
-        await this.#worker.stopAndAwaitTasks([id]);
-        await this.#startTask(id);
+        await this.worker.stopAndAwaitTasks([id]);
+        await this.startTask(id);
         return;
       }
       if (this.#isLeader) throw new NotAssignedError("Cannot restart task since it is not assigned to this member", this.#ownerUrl({ task: id }));
@@ -477,30 +318,8 @@ export class DistributedHerder implements Herder {
     });
   }
 
-  alterConnectorOffsets(name: string, offsets: ConnectorOffsets): Promise<string> {
-    if (offsets.offsets.length === 0) return Promise.reject(new ConnectException("The offsets to be altered may not be null or empty"));
-    return this.#serial(async () => {
-      this.#requireLeader("process external offsets modification requests");
-      return this.#offsets.modify(name, this.#requireStopped(name), offsets.offsets);
-    });
-  }
-
-  resetConnectorOffsets(name: string): Promise<string> {
-    return this.#serial(async () => {
-      this.#requireLeader("process external offsets modification requests");
-      return this.#offsets.modify(name, this.#requireStopped(name), null);
-    });
-  }
-
-  #requireStopped(name: string): Record<string, string> {
-    const config = this.#config(name);
-    if (!config) throw new NotFoundException(`Connector ${name} not found`);
-    if (this.#snapshot().targetStates.get(name) !== "STOPPED" || this.#taskIds(name).length > 0) {
-      throw new BadRequestError(
-        `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`,
-      );
-    }
-    return config;
+  protected override beforeOffsetsChange(): void {
+    this.#requireLeader("process external offsets modification requests");
   }
 
   /**
@@ -509,29 +328,14 @@ export class DistributedHerder implements Herder {
    * covers its bytes); the signature is required under the "sessioned" protocol.
    */
   putTaskConfigs(connector: string, configs: ReadonlyArray<Record<string, string>>, signature: RequestSignature | null, body: Buffer): Promise<void> {
-    return this.#serial(async () => {
+    return this.serial(async () => {
       this.#requireLeader("set task configs");
       if (this.#assignment !== null && this.#assignment.version >= SUB_PROTOCOL_VERSION.sessioned) {
-        verifySignature(this.#configStore.sessionKey(), body, signature);
+        verifySignature(this.configStore.sessionKey(), body, signature);
       }
-      if (!this.#config(connector)) throw new NotFoundException(`Connector ${connector} not found`);
-      await this.#configStore.putTaskConfigs(connector, configs);
+      if (!this.config(connector)) throw new NotFoundException(`Connector ${connector} not found`);
+      await this.configStore.putTaskConfigs(connector, configs);
     });
-  }
-
-  #restartPlan(request: RestartRequest, status: ConnectorStatus): ConnectorStateInfo {
-    const name = request.connector;
-    const restartConnector = !request.onlyFailed || status.state === "FAILED";
-    const tasks = this.#statusStore.getAllTasks(name);
-    const restarting = new Set(tasks.filter((t) => request.includeTasks && (!request.onlyFailed || t.state === "FAILED")).map((t) => t.id.task));
-    const config = this.#config(name);
-    return connectorStateInfo(
-      name,
-      restartConnector ? { ...status, state: "RESTARTING" } : status,
-      tasks.map((t) => (restarting.has(t.id.task) ? { ...t, state: "RESTARTING" } : t)),
-      connectorTypeOf(this.#options.registry, config),
-      connectorVersionOf(this.#options.registry, config),
-    );
   }
 
   /** On the leader: the REST URL of the worker running this connector or task (null: nobody). */
@@ -542,23 +346,10 @@ export class DistributedHerder implements Herder {
     return null;
   }
 
-  // ---- the queue ----
-
-  /** Runs a change after every change queued before it (Kafka's herder thread). */
-  #serial<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.#queue.then(work, work);
-    this.#queue = result.catch(() => undefined);
-    return result;
-  }
-
-  #background(what: string, work: () => Promise<void>): void {
-    this.#serial(work).catch((err: unknown) => this.#log.error({ err: (err as Error).message, what }, "herder work failed"));
-  }
-
   // ---- group membership ----
 
   #requestRejoin(reason: string): void {
-    if (this.#state !== "running" && this.#state !== "starting") return;
+    if (this.state !== "running" && this.state !== "starting") return;
     this.#rejoinReason ??= reason;
     this.#wakeMembership?.();
   }
@@ -571,7 +362,7 @@ export class DistributedHerder implements Herder {
   }
 
   async #runMembership(): Promise<void> {
-    while (this.#state === "running") {
+    while (this.state === "running") {
       if (this.#rejoinReason === null) {
         await new Promise<void>((resolve) => (this.#wakeMembership = resolve));
         this.#wakeMembership = undefined;
@@ -582,19 +373,19 @@ export class DistributedHerder implements Herder {
       try {
         if (this.#revokeAllBeforeJoin || this.#mode === "eager") {
           this.#revokeAllBeforeJoin = false;
-          await this.#serial(async () => {
+          await this.serial(async () => {
             await this.#stopWork(this.#owned, "revoked before rejoining");
             this.#owned = new WorkSet();
           });
         }
-        const metadata = { url: this.#options.restUrl, configOffset: this.#snapshot().offset, allocation: this.#allocation() };
-        this.#log.debug({ reason, configOffset: metadata.configOffset }, "joining the group");
+        const metadata = { url: this.#options.restUrl, configOffset: this.snapshot().offset, allocation: this.#allocation() };
+        this.log.debug({ reason, configOffset: metadata.configOffset }, "joining the group");
         const result = await this.#member.join(joinGroupProtocols(this.#mode, metadata), (args) => this.#assign(args), { reason });
-        if (this.#state !== "running") return;
-        await this.#serial(() => this.#onJoined(result));
+        if (this.state !== "running") return;
+        await this.serial(() => this.#onJoined(result));
       } catch (err) {
-        if (this.#state !== "running") return;
-        this.#log.warn({ err: (err as Error).message }, "joining the group failed; retrying");
+        if (this.state !== "running") return;
+        this.log.warn({ err: (err as Error).message }, "joining the group failed; retrying");
         this.#rejoinReason ??= "join failed";
         await new Promise((r) => setTimeout(r, 1000));
       }
@@ -615,25 +406,25 @@ export class DistributedHerder implements Herder {
     const members = new Map<string, WorkerMetadata>();
     for (const m of args.members as GroupMemberMetadata[]) members.set(m.memberId, decodeWorkerMetadata(m.metadata));
     const maxOffset = Math.max(...[...members.values()].map((m) => m.configOffset));
-    let snapshot = this.#snapshot();
+    let snapshot = this.snapshot();
     if (snapshot.offset < maxOffset) {
       try {
-        await this.#configStore.refresh(this.#syncTimeoutMs);
+        await this.configStore.refresh(this.#syncTimeoutMs);
       } catch (err) {
-        this.#log.warn({ err: (err as Error).message }, "could not catch up with the config topic while leading a rebalance");
+        this.log.warn({ err: (err as Error).message }, "could not catch up with the config topic while leading a rebalance");
       }
-      snapshot = this.#snapshot();
+      snapshot = this.snapshot();
     }
     const leaderUrl = members.get(args.memberId)?.url ?? this.#options.restUrl;
     let assignments: Map<string, ConnectAssignment>;
     if (snapshot.offset < maxOffset) {
       // Some member has read further than this leader can: everyone catches up and rejoins.
-      this.#log.info({ leaderOffset: snapshot.offset, maxOffset }, "behind the config topic a member reported: asking everyone to resync");
+      this.log.info({ leaderOffset: snapshot.offset, maxOffset }, "behind the config topic a member reported: asking everyone to resync");
       assignments = configMismatchAssignments(members.keys(), { id: args.memberId, url: leaderUrl }, maxOffset, version);
       this.#leaderView = new Map();
     } else {
       const configured = { connectors: [...snapshot.connectorConfigs.keys()].sort(), tasks: [] as ConnectorId[] };
-      for (const connector of configured.connectors) configured.tasks.push(...this.#taskIds(connector, snapshot));
+      for (const connector of configured.connectors) configured.tasks.push(...this.taskIds(connector, snapshot));
       configured.tasks.sort(compareTasks);
       const states = new Map([...members].map(([id, m]) => [id, { url: m.url, configOffset: m.configOffset, owned: m.allocation ?? { connectors: [], tasks: [] } }]));
       const round = { leaderId: args.memberId, configOffset: snapshot.offset, members: states, configured };
@@ -643,7 +434,7 @@ export class DistributedHerder implements Herder {
           : this.#assignor.assign({ ...round, protocolVersion: version, lastCompletedGenerationId: this.#lastCompletedGeneration, currentGenerationId: args.generationId });
       assignments = result.assignments;
       this.#leaderView = new Map([...result.allocation].map(([id, work]) => [id, { url: members.get(id)?.url ?? "", work }]));
-      this.#log.info(
+      this.log.info(
         { generation: args.generationId, protocol, members: members.size, delay: result.delay, assignments: Object.fromEntries([...result.allocation].map(([id, w]) => [members.get(id)?.url ?? id, w.size])) },
         "computed the group's assignment",
       );
@@ -654,7 +445,7 @@ export class DistributedHerder implements Herder {
   /** A rebalance completed: apply this worker's share. */
   async #onJoined(result: JoinResult): Promise<void> {
     if (result.assignment.length === 0) {
-      this.#log.warn({ generation: result.generationId }, "the leader sent no assignment: rejoining");
+      this.log.warn({ generation: result.generationId }, "the leader sent no assignment: rejoining");
       this.#requestRejoin("empty assignment");
       return;
     }
@@ -662,12 +453,12 @@ export class DistributedHerder implements Herder {
     this.#generation = result.generationId;
     this.#isLeader = result.isLeader;
     if (assignment.error === CONFIG_MISMATCH) {
-      this.#log.info({ configOffset: assignment.configOffset }, "the leader asked to catch up with the config topic");
+      this.log.info({ configOffset: assignment.configOffset }, "the leader asked to catch up with the config topic");
       await this.#catchUp(assignment.configOffset);
       this.#requestRejoin("config mismatch");
       return;
     }
-    if (this.#snapshot().offset < assignment.configOffset && !(await this.#catchUp(assignment.configOffset))) return;
+    if (this.snapshot().offset < assignment.configOffset && !(await this.#catchUp(assignment.configOffset))) return;
 
     const revoked = WorkSet.of({ connectors: assignment.revokedConnectors, tasks: assignment.revokedTasks });
     const assigned = WorkSet.of({ connectors: assignment.connectors, tasks: assignment.tasks });
@@ -682,7 +473,7 @@ export class DistributedHerder implements Herder {
     }
     this.#assignment = assignment;
     this.#lastCompletedGeneration = result.generationId;
-    this.#log.info(
+    this.log.info(
       {
         generation: result.generationId,
         leader: assignment.leaderUrl,
@@ -699,12 +490,12 @@ export class DistributedHerder implements Herder {
     if (this.#isLeader) await this.#removeStaleStatuses();
 
     // Start what is new (and the tasks stopped for new configs that are still ours).
-    const snapshot = this.#snapshot();
-    for (const connector of [...assigned.connectors].sort()) await this.#startConnector(connector);
+    const snapshot = this.snapshot();
+    for (const connector of [...assigned.connectors].sort()) await this.startConnector(connector);
     const toStart = WorkSet.union([assigned]);
     for (const t of this.#tasksToRestart.tasks.values()) if (this.#owned.hasTask(t)) toStart.addTask(t);
     this.#tasksToRestart.tasks.clear();
-    for (const t of [...toStart.tasks.values()].sort(compareTasks)) if (!revoked.hasTask(t)) await this.#startTask(t, snapshot);
+    for (const t of [...toStart.tasks.values()].sort(compareTasks)) if (!revoked.hasTask(t)) await this.startTask(t, snapshot);
     for (const connector of [...assigned.connectors].sort()) await this.#reconfigureConnectorTasks(connector);
 
     if (assignment.version >= 1 && !revoked.isEmpty()) this.#requestRejoin("revoked connectors or tasks");
@@ -723,27 +514,27 @@ export class DistributedHerder implements Herder {
    * reports the tasks it stopped as UNASSIGNED first, which would bring them back.
    */
   async #removeStaleStatuses(): Promise<void> {
-    const snapshot = this.#snapshot();
-    for (const connector of this.#statusStore.connectors()) {
+    const snapshot = this.snapshot();
+    for (const connector of this.statusStore.connectors()) {
       if (!snapshot.connectorConfigs.has(connector)) {
-        this.#log.debug({ connector }, "removing the statuses of a deleted connector");
-        await this.#statusStore.deleteConnector(connector);
+        this.log.debug({ connector }, "removing the statuses of a deleted connector");
+        await this.statusStore.deleteConnector(connector);
         continue;
       }
-      const taskCount = this.#taskIds(connector, snapshot).length;
-      for (const status of this.#statusStore.getAllTasks(connector)) if (status.id.task >= taskCount) this.#putTask(status.id, "DESTROYED");
+      const taskCount = this.taskIds(connector, snapshot).length;
+      for (const status of this.statusStore.getAllTasks(connector)) if (status.id.task >= taskCount) this.putTask(status.id, "DESTROYED");
     }
   }
 
   /** Reads the config topic up to `offset`; on failure leaves the group, waits, and rejoins. */
   async #catchUp(offset: number): Promise<boolean> {
     try {
-      await this.#configStore.refresh(this.#syncTimeoutMs);
+      await this.configStore.refresh(this.#syncTimeoutMs);
     } catch (err) {
-      this.#log.warn({ err: (err as Error).message }, "could not read the config topic to its end");
+      this.log.warn({ err: (err as Error).message }, "could not read the config topic to its end");
     }
-    if (this.#snapshot().offset >= offset) return true;
-    this.#log.warn({ have: this.#snapshot().offset, need: offset, backoffMs: this.#unsyncBackoffMs }, "behind the config topic: leaving the group for a while");
+    if (this.snapshot().offset >= offset) return true;
+    this.log.warn({ have: this.snapshot().offset, need: offset, backoffMs: this.#unsyncBackoffMs }, "behind the config topic: leaving the group for a while");
     await this.#stopWork(this.#owned, "out of sync with the config topic");
     this.#owned = new WorkSet();
     await this.#member.leave("the worker could not catch up with the config topic");
@@ -753,17 +544,17 @@ export class DistributedHerder implements Herder {
   }
 
   async #ensureSessionKey(): Promise<void> {
-    const key = this.#configStore.sessionKey();
+    const key = this.configStore.sessionKey();
     const now = Date.now();
     if (key === null || key.creationTimestamp + this.#keyTtlMs <= now) {
-      this.#log.info("distributing a new session key");
-      await this.#configStore.putSessionKey({ key: randomBytes(32), algorithm: "HmacSHA256", creationTimestamp: now });
+      this.log.info("distributing a new session key");
+      await this.configStore.putSessionKey({ key: randomBytes(32), algorithm: "HmacSHA256", creationTimestamp: now });
     }
-    const created = this.#configStore.sessionKey()?.creationTimestamp ?? now;
+    const created = this.configStore.sessionKey()?.creationTimestamp ?? now;
     clearTimeout(this.#keyRotation);
     this.#keyRotation = setTimeout(
-      () => this.#background("session key rotation", async () => {
-        if (this.#isLeader && this.#state === "running") await this.#ensureSessionKey();
+      () => this.background("session key rotation", async () => {
+        if (this.#isLeader && this.state === "running") await this.#ensureSessionKey();
       }),
       Math.max(1000, created + this.#keyTtlMs - Date.now()),
     );
@@ -775,28 +566,10 @@ export class DistributedHerder implements Herder {
   /** Stops tasks, then connectors (a connector's tasks stop before it does). */
   async #stopWork(work: WorkSet, why: string): Promise<void> {
     if (work.isEmpty()) return;
-    this.#log.info({ why, ...work.toJSON() }, "stopping connectors and tasks");
+    this.log.info({ why, ...work.toJSON() }, "stopping connectors and tasks");
     const tasks = [...work.tasks.values()];
-    if (tasks.length > 0) await this.#worker.stopAndAwaitTasks(tasks);
-    for (const connector of work.connectors) await this.#worker.stopAndAwaitConnector(connector);
-  }
-
-  async #startConnector(name: string): Promise<void> {
-    const snapshot = this.#snapshot();
-    const config = snapshot.connectorConfigs.get(name);
-    if (!config) return;
-    await this.#worker.startConnector(name, config, snapshot.targetStates.get(name) ?? "STARTED");
-  }
-
-  async #startTask(id: ConnectorId, snapshot = this.#snapshot()): Promise<void> {
-    const config = snapshot.connectorConfigs.get(id.connector);
-    const taskConfig = snapshot.taskConfigs.get(id.connector)?.[id.task];
-    if (!config || !taskConfig) return;
-    if (snapshot.inconsistentConnectors?.has(id.connector)) return;
-    if (connectorTypeOf(this.#options.registry, config) === "unknown") {
-      throw new ConnectRestError(500, `Failed to start task ${taskName(id)} since it is not a recognizable type (source or sink)`);
-    }
-    await this.#worker.startTask(id, config, taskConfig, snapshot.targetStates.get(id.connector) ?? "STARTED");
+    if (tasks.length > 0) await this.worker.stopAndAwaitTasks(tasks);
+    for (const connector of work.connectors) await this.worker.stopAndAwaitConnector(connector);
   }
 
   /**
@@ -804,16 +577,16 @@ export class DistributedHerder implements Herder {
    * committed ones (or the connector config changed since they were), has the leader write them.
    */
   async #reconfigureConnectorTasks(name: string): Promise<void> {
-    const snapshot = this.#snapshot();
+    const snapshot = this.snapshot();
     const config = snapshot.connectorConfigs.get(name);
-    if (!config || !this.#owned.connectors.has(name) || !this.#worker.isRunning(name)) return;
+    if (!config || !this.#owned.connectors.has(name) || !this.worker.isRunning(name)) return;
     if ((snapshot.targetStates.get(name) ?? "STARTED") !== "STARTED") return;
     let generated: Record<string, string>[];
     try {
-      generated = await this.#worker.connectorTaskConfigs(name, config);
+      generated = await this.worker.connectorTaskConfigs(name, config);
     } catch (err) {
-      this.#log.error({ err: (err as Error).message, connector: name }, "the connector failed to generate task configs");
-      this.#putConnector(name, "FAILED", err instanceof Error ? err : new Error(String(err)));
+      this.log.error({ err: (err as Error).message, connector: name }, "the connector failed to generate task configs");
+      this.putConnector(name, "FAILED", err instanceof Error ? err : new Error(String(err)));
       return;
     }
     const current = snapshot.taskConfigs.get(name) ?? [];
@@ -822,14 +595,14 @@ export class DistributedHerder implements Herder {
       inconsistent ||
       generated.length !== current.length ||
       generated.some((c, i) => !sameConfig(c, current[i])) ||
-      !sameConfig(this.#configStore.appliedConnectorConfig(name), config);
+      !sameConfig(this.configStore.appliedConnectorConfig(name), config);
     if (!changed) {
       this.#reconfigureRetries.delete(name);
       return;
     }
     if (this.#isLeader) {
       try {
-        await this.#configStore.putTaskConfigs(name, generated);
+        await this.configStore.putTaskConfigs(name, generated);
         this.#reconfigured(name, generated.length);
       } catch (err) {
         this.#retryReconfiguration(name, err);
@@ -844,7 +617,7 @@ export class DistributedHerder implements Herder {
     // Off the queue, as Kafka's forwarding executor: the leader may be in a rebalance that waits
     // for this worker to rejoin, and this worker must stay free to do so meanwhile.
     const sessioned = (this.#assignment?.version ?? 0) >= SUB_PROTOCOL_VERSION.sessioned;
-    this.#leaderClient.putTaskConfigs(leaderUrl, name, generated, sessioned ? this.#configStore.sessionKey() : null).then(
+    this.#leaderClient.putTaskConfigs(leaderUrl, name, generated, sessioned ? this.configStore.sessionKey() : null).then(
       () => this.#reconfigured(name, generated.length),
       (err: unknown) => this.#retryReconfiguration(name, err),
     );
@@ -852,29 +625,29 @@ export class DistributedHerder implements Herder {
 
   #reconfigured(name: string, tasks: number): void {
     this.#reconfigureRetries.delete(name);
-    this.#log.info({ connector: name, tasks }, "task configs written");
+    this.log.info({ connector: name, tasks }, "task configs written");
   }
 
   /** Kafka retries until it succeeds or the connector moves elsewhere: a leader may be changing. */
   #retryReconfiguration(name: string, err: unknown): void {
-    if (this.#state !== "running") return;
+    if (this.state !== "running") return;
     const attempt = (this.#reconfigureRetries.get(name) ?? 0) + 1;
     this.#reconfigureRetries.set(name, attempt);
     const delay = Math.min(RECONFIGURE_BACKOFF_MAX_MS, RECONFIGURE_BACKOFF_MS * 2 ** Math.min(attempt - 1, 10));
-    this.#log.warn({ err: (err as Error).message, connector: name, retryInMs: delay }, "could not write task configs; retrying");
-    setTimeout(() => this.#background("task reconfiguration", () => this.#reconfigureConnectorTasks(name)), delay).unref();
+    this.log.warn({ err: (err as Error).message, connector: name, retryInMs: delay }, "could not write task configs; retrying");
+    setTimeout(() => this.background("task reconfiguration", () => this.#reconfigureConnectorTasks(name)), delay).unref();
   }
 
   // ---- config topic updates (every worker) ----
 
   #configListener(): ConfigUpdateListener & { onSessionKeyUpdate(key: SessionKey): void } {
     return {
-      onConnectorConfigUpdate: (connector) => this.#background("connector config update", () => this.#onConnectorConfigUpdate(connector)),
-      onConnectorConfigRemove: (connector) => this.#background("connector removal", () => this.#onConnectorConfigRemove(connector)),
-      onTaskConfigUpdate: (tasks) => this.#background("task config update", () => this.#onTaskConfigUpdate(tasks)),
-      onConnectorTargetStateChange: (connector) => this.#background("target state change", () => this.#onTargetStateChange(connector)),
-      onRestartRequest: (request) => this.#background("restart request", () => this.#onRestartRequest(request)),
-      onSessionKeyUpdate: () => this.#log.debug("new session key read from the config topic"),
+      onConnectorConfigUpdate: (connector) => this.background("connector config update", () => this.#onConnectorConfigUpdate(connector)),
+      onConnectorConfigRemove: (connector) => this.background("connector removal", () => this.#onConnectorConfigRemove(connector)),
+      onTaskConfigUpdate: (tasks) => this.background("task config update", () => this.#onTaskConfigUpdate(tasks)),
+      onConnectorTargetStateChange: (connector) => this.background("target state change", () => this.#onTargetStateChange(connector)),
+      onRestartRequest: (request) => this.background("restart request", () => this.#onRestartRequest(request)),
+      onSessionKeyUpdate: () => this.log.debug("new session key read from the config topic"),
     };
   }
 
@@ -886,9 +659,9 @@ export class DistributedHerder implements Herder {
       return;
     }
     if (!this.#owned.connectors.has(connector)) return;
-    this.#log.info({ connector }, "connector config changed: restarting it");
-    await this.#worker.stopAndAwaitConnector(connector);
-    await this.#startConnector(connector);
+    this.log.info({ connector }, "connector config changed: restarting it");
+    await this.worker.stopAndAwaitConnector(connector);
+    await this.startConnector(connector);
     await this.#reconfigureConnectorTasks(connector);
   }
 
@@ -899,7 +672,7 @@ export class DistributedHerder implements Herder {
     for (const t of this.#owned.tasks.values()) if (t.connector === connector) mine.addTask(t);
     await this.#stopWork(mine, `connector ${connector} deleted`);
     this.#owned.remove(mine);
-    if (this.#isLeader) await this.#statusStore.deleteConnector(connector);
+    if (this.#isLeader) await this.statusStore.deleteConnector(connector);
     this.#requestRejoin(`connector ${connector} deleted`);
   }
 
@@ -908,114 +681,61 @@ export class DistributedHerder implements Herder {
     const mine = [...this.#owned.tasks.values()].filter((t) => connectors.has(t.connector));
     if (mine.length > 0) {
       // Restarted after the rebalance (if still ours), so every task starts with the new set.
-      this.#log.info({ tasks: mine.map(taskName) }, "task configs changed: stopping the tasks until the rebalance");
-      await this.#worker.stopAndAwaitTasks(mine);
+      this.log.info({ tasks: mine.map(taskName) }, "task configs changed: stopping the tasks until the rebalance");
+      await this.worker.stopAndAwaitTasks(mine);
       for (const t of mine) this.#tasksToRestart.addTask(t);
     }
     this.#requestRejoin("task configs changed");
   }
 
   async #onTargetStateChange(connector: string): Promise<void> {
-    const state = this.#snapshot().targetStates.get(connector) ?? "STARTED";
+    const state = this.snapshot().targetStates.get(connector) ?? "STARTED";
     const runsSomething = this.#owned.connectors.has(connector) || [...this.#owned.tasks.values()].some((t) => t.connector === connector);
     if (!runsSomething) return;
-    this.#log.info({ connector, state }, "target state changed");
-    await this.#worker.setTargetState(connector, state);
+    this.log.info({ connector, state }, "target state changed");
+    await this.worker.setTargetState(connector, state);
     if (state === "STARTED") await this.#reconfigureConnectorTasks(connector);
   }
 
   async #onRestartRequest(request: { connector: string; onlyFailed: boolean; includeTasks: boolean }): Promise<void> {
     const name = request.connector;
-    if (!this.#config(name)) return;
+    if (!this.config(name)) return;
     const failed = (s: { state: ConnectorState } | null): boolean => s?.state === "FAILED";
-    const restartConnector = this.#owned.connectors.has(name) && (!request.onlyFailed || failed(this.#statusStore.get(name)));
+    const restartConnector = this.#owned.connectors.has(name) && (!request.onlyFailed || failed(this.statusStore.get(name)));
     const tasks = request.includeTasks
-      ? [...this.#owned.tasks.values()].filter((t) => t.connector === name && (!request.onlyFailed || failed(this.#statusStore.getTask(t))))
+      ? [...this.#owned.tasks.values()].filter((t) => t.connector === name && (!request.onlyFailed || failed(this.statusStore.getTask(t))))
       : [];
     if (!restartConnector && tasks.length === 0) return;
-    this.#log.info({ connector: name, restartConnector, tasks: tasks.map((t) => t.task) }, "restarting");
+    this.log.info({ connector: name, restartConnector, tasks: tasks.map((t) => t.task) }, "restarting");
     if (restartConnector) {
-      await this.#worker.stopAndAwaitConnector(name);
-      this.#putConnector(name, "RESTARTING");
+      await this.worker.stopAndAwaitConnector(name);
+      this.putConnector(name, "RESTARTING");
     }
     if (tasks.length > 0) {
-      await this.#worker.stopAndAwaitTasks(tasks);
-      for (const t of tasks) this.#putTask(t, "RESTARTING");
+      await this.worker.stopAndAwaitTasks(tasks);
+      for (const t of tasks) this.putTask(t, "RESTARTING");
     }
-    if (restartConnector) await this.#startConnector(name);
-    for (const t of tasks) await this.#startTask(t);
+    if (restartConnector) await this.startConnector(name);
+    for (const t of tasks) await this.startTask(t);
     if (restartConnector) await this.#reconfigureConnectorTasks(name);
   }
 
   // ---- status reporting ----
 
-  #version(connector: string): string | null {
-    return connectorVersionOf(this.#options.registry, this.#config(connector)) ?? null;
+  // A deleted connector's statuses were removed; a late report must not bring them back.
+  protected statusStamp(connector: string): StatusStamp | null {
+    const config = this.config(connector);
+    if (!config) return null;
+    return { generation: this.#generation, version: connectorVersionOf(this.registry, config) ?? null };
   }
 
-  #putConnector(connector: string, state: ConnectorState, error?: Error, safe = false): void {
-    // A deleted connector's statuses were removed; a late report must not bring them back.
-    if (!this.#config(connector)) return;
-    const status: ConnectorStatus = {
-      id: connector,
-      state,
-      trace: error ? errorTrace(error) : null,
-      workerId: this.#worker.workerId,
-      generation: this.#generation,
-      version: this.#version(connector),
-    };
-    (safe ? this.#statusStore.putSafe(status) : this.#statusStore.put(status)).catch((err: unknown) =>
-      this.#log.error({ err: (err as Error).message, connector }, "could not record the connector's status"),
-    );
-  }
-
-  #putTask(id: ConnectorId, state: ConnectorState, error?: Error, safe = false): void {
-    if (!this.#config(id.connector)) return;
-    const status: TaskStatus = {
-      id,
-      state,
-      trace: error ? errorTrace(error) : null,
-      workerId: this.#worker.workerId,
-      generation: this.#generation,
-      version: this.#version(id.connector),
-    };
-    (safe ? this.#statusStore.putTaskSafe(status) : this.#statusStore.putTask(status)).catch((err: unknown) =>
-      this.#log.error({ err: (err as Error).message, task: taskName(id) }, "could not record the task's status"),
-    );
-  }
-
-  #statusListener(): StatusListener {
-    return {
-      onConnectorStartup: (c) => this.#putConnector(c, "RUNNING"),
-      onConnectorRunning: (c) => this.#putConnector(c, "RUNNING"),
-      onConnectorPause: (c) => this.#putConnector(c, "PAUSED"),
-      onConnectorStop: (c) => this.#putConnector(c, "STOPPED"),
-      onConnectorFailure: (c, error) => this.#putConnector(c, "FAILED", error),
-      // Another worker may already run it (a rebalance moved it): only overwrite an older report.
-      onConnectorShutdown: (c) => this.#putConnector(c, "UNASSIGNED", undefined, true),
-      onConnectorRestart: (c) => this.#putConnector(c, "RESTARTING"),
-      onTaskStartup: (id) => this.#putTask(id, "RUNNING"),
-      onTaskRunning: (id) => this.#putTask(id, "RUNNING"),
-      onTaskPause: (id) => this.#putTask(id, "PAUSED"),
-      onTaskFailure: (id, error) => this.#putTask(id, "FAILED", error),
-      onTaskShutdown: (id) => this.#putTask(id, "UNASSIGNED", undefined, true),
-      onTaskRestart: (id) => this.#putTask(id, "RESTARTING"),
-      onTopicActive: (connector, topic) => {
-        this.#statusStore.putTopic(connector, topic).catch((err: unknown) => this.#log.error({ err: (err as Error).message, connector, topic }, "could not record an active topic"));
-      },
-    };
-  }
-
-  #connectorControl(): ConnectorControl {
-    return {
-      requestTaskReconfiguration: (connector) =>
-        this.#background("task reconfiguration request", async () => {
-          if (!this.#owned.connectors.has(connector)) {
-            this.#log.warn({ connector }, "a connector this worker does not run asked for task reconfiguration");
-            return;
-          }
-          await this.#reconfigureConnectorTasks(connector);
-        }),
-    };
+  protected onTaskReconfigurationRequest(connector: string): void {
+    this.background("task reconfiguration request", async () => {
+      if (!this.#owned.connectors.has(connector)) {
+        this.log.warn({ connector }, "a connector this worker does not run asked for task reconfiguration");
+        return;
+      }
+      await this.#reconfigureConnectorTasks(connector);
+    });
   }
 }

@@ -4,27 +4,15 @@
 // task that moved from another worker starts from the last offset that worker committed. set()
 // resolves once Kafka acknowledged every record (acks=all); each record goes to the partition
 // Kafka's producer would choose for its key.
-import type { Kafka } from "kafkajs";
 import { ConfigException } from "../../api/index.ts";
-import type { KafkaClusterClient } from "../../../lib/kafka-client/index.ts";
-import type { Logger } from "../../../lib/logger.ts";
 import { offsetMapKey } from "../offset-codec.ts";
 import type { OffsetBackingStore } from "../types.ts";
 import { KafkaBasedLog } from "./kafka-based-log.ts";
+import { type KafkaTopicStoreOptions, storeTopic } from "./topic-store-options.ts";
 import { parseOffsetKey } from "./offset-records.ts";
 
-export interface KafkaOffsetBackingStoreOptions {
-  /** offset.storage.topic */
-  readonly topic: string;
-  /** offset.storage.partitions */
-  readonly partitions: number;
-  /** offset.storage.replication.factor (-1: the broker default) */
-  readonly replicationFactor: number;
-  readonly topicConfigs?: Readonly<Record<string, string>>;
-  readonly kafka: Kafka;
-  readonly client: KafkaClusterClient;
-  readonly log: Logger;
-}
+/** The offset.storage.* settings. */
+export type KafkaOffsetBackingStoreOptions = KafkaTopicStoreOptions;
 
 export class KafkaOffsetBackingStore implements OffsetBackingStore {
   readonly #offsetLog: KafkaBasedLog;
@@ -34,7 +22,7 @@ export class KafkaOffsetBackingStore implements OffsetBackingStore {
     if (options.topic.trim() === "") throw new ConfigException("Offset storage topic must be specified");
     const log = options.log.child({ component: "offset-store", topic: options.topic });
     this.#offsetLog = new KafkaBasedLog({
-      topic: { name: options.topic, partitions: options.partitions, replicationFactor: options.replicationFactor, configs: options.topicConfigs ?? {} },
+      topic: storeTopic(options),
       purpose: { configKey: "offset.storage.topic", holds: "source connector offsets" },
       kafka: options.kafka,
       client: options.client,

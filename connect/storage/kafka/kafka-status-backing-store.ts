@@ -8,27 +8,16 @@
 // moved it) writes only if nothing is stored, the stored status is this worker's own, or it is
 // from an older generation: a worker that lost its assignment must not overwrite the status
 // the new owner wrote.
-import type { Kafka } from "kafkajs";
 import { ConfigException } from "../../api/index.ts";
-import type { KafkaClusterClient } from "../../../lib/kafka-client/index.ts";
 import type { Logger } from "../../../lib/logger.ts";
 import type { ConnectorId } from "../../runtime/herder/entities.ts";
 import type { ConnectorStatus, StatusBackingStore, TaskStatus } from "../types.ts";
 import { KafkaBasedLog } from "./kafka-based-log.ts";
+import { type KafkaTopicStoreOptions, storeTopic } from "./topic-store-options.ts";
 import { connectorStatusKey, decodeStatusRecord, statusValue, taskStatusKey, type TopicStatusValue, topicStatusKey, topicStatusValue } from "./status-records.ts";
 
-export interface KafkaStatusBackingStoreOptions {
-  /** status.storage.topic */
-  readonly topic: string;
-  /** status.storage.partitions */
-  readonly partitions: number;
-  /** status.storage.replication.factor (-1: the broker default) */
-  readonly replicationFactor: number;
-  readonly topicConfigs?: Readonly<Record<string, string>>;
-  readonly kafka: Kafka;
-  readonly client: KafkaClusterClient;
-  readonly log: Logger;
-}
+/** The status.storage.* settings. */
+export type KafkaStatusBackingStoreOptions = KafkaTopicStoreOptions;
 
 interface Stored<T> {
   readonly status: T;
@@ -47,7 +36,7 @@ export class KafkaStatusBackingStore implements StatusBackingStore {
     if (options.topic.trim() === "") throw new ConfigException("Must specify topic for connector status.");
     this.#log = options.log.child({ component: "status-store", topic: options.topic });
     this.#statusLog = new KafkaBasedLog({
-      topic: { name: options.topic, partitions: options.partitions, replicationFactor: options.replicationFactor, configs: options.topicConfigs ?? {} },
+      topic: storeTopic(options),
       purpose: { configKey: "status.storage.topic", holds: "connector and task statuses" },
       kafka: options.kafka,
       client: options.client,

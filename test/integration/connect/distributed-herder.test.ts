@@ -18,6 +18,7 @@ import { kafkaClient } from "../../../connect/runtime/kafka-clients.ts";
 import { WorkerConfig } from "../../../connect/runtime/worker-config.ts";
 import { RecordingWorker } from "../../support/recording-worker.ts";
 import { TARGETS, openTarget, type InteropTarget } from "../../support/interop-targets.ts";
+import { waitFor as waitForValue } from "../../support/poll.ts";
 
 const log = createLogger({ level: (process.env.HUB_TEST_LOG_LEVEL as "info" | undefined) ?? "warn", format: "json" });
 const registry = builtinRegistry();
@@ -25,20 +26,7 @@ for (const p of CONNECTOR_PLUGINS) registry.register(p);
 
 const HOLD_MS = 4000; // scheduled.rebalance.max.delay.ms in these tests
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitFor = <T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 45_000): Promise<T> => waitForValue(what, fn, timeoutMs, 100);
 
 interface Node {
   readonly name: string;

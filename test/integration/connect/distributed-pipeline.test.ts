@@ -19,26 +19,13 @@ import { kafkaClient } from "../../../connect/runtime/kafka-clients.ts";
 import { ConnectWorker } from "../../../connect/runtime/worker.ts";
 import { WorkerConfig } from "../../../connect/runtime/worker-config.ts";
 import { TARGETS, openTarget, type InteropTarget } from "../../support/interop-targets.ts";
+import { waitFor } from "../../support/poll.ts";
+import { connectGroupProps } from "../../support/connect-group.ts";
 
 const log = createLogger({ level: (process.env.HUB_TEST_LOG_LEVEL as "info" | undefined) ?? "warn", format: "json" });
 const registry = builtinRegistry();
 for (const p of CONNECTOR_PLUGINS) registry.register(p);
 const HOLD_MS = 2000;
-
-async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 interface Node {
   readonly url: string;
@@ -88,13 +75,7 @@ describe.each(TARGETS)("a file pipeline on three distributed workers on %s", (ta
     const config = new WorkerConfig(
       {
         "bootstrap.servers": target.bootstrap,
-        "group.id": group,
-        "config.storage.topic": `${group}-configs`,
-        "offset.storage.topic": `${group}-offsets`,
-        "status.storage.topic": `${group}-status`,
-        "config.storage.replication.factor": "-1",
-        "offset.storage.replication.factor": "-1",
-        "status.storage.replication.factor": "-1",
+        ...connectGroupProps(group),
         "offset.storage.partitions": "5",
         "key.converter": "org.apache.kafka.connect.storage.StringConverter",
         "value.converter": "org.apache.kafka.connect.storage.StringConverter",

@@ -32,6 +32,8 @@ import { freePort } from "../../support/broker-process.ts";
 import { startKafkaConnect, type KafkaConnectWorker } from "../../support/kafka-connect-process.ts";
 import { RecordingWorker } from "../../support/recording-worker.ts";
 import { TARGETS, openTarget, type InteropTarget } from "../../support/interop-targets.ts";
+import { waitFor } from "../../support/poll.ts";
+import { connectGroupProps } from "../../support/connect-group.ts";
 
 const log = createLogger({ level: (process.env.HUB_TEST_LOG_LEVEL as "info" | undefined) ?? "warn", format: "json" });
 const registry = builtinRegistry();
@@ -45,21 +47,6 @@ const GROUP_SETTINGS = {
   "rebalance.timeout.ms": "20000",
   "scheduled.rebalance.max.delay.ms": String(HOLD_MS),
 };
-
-async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 async function http(method: string, url: string, body?: unknown): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url, {
@@ -97,14 +84,7 @@ async function startHubWorker(bootstrap: string, groupId: string): Promise<HubWo
   const config = new WorkerConfig(
     {
       "bootstrap.servers": bootstrap,
-      "group.id": groupId,
-      // The topic names test/support/kafka-connect-process.ts gives the Kafka worker.
-      "config.storage.topic": `${groupId}-configs`,
-      "offset.storage.topic": `${groupId}-offsets`,
-      "status.storage.topic": `${groupId}-status`,
-      "config.storage.replication.factor": "1",
-      "offset.storage.replication.factor": "1",
-      "status.storage.replication.factor": "1",
+      ...connectGroupProps(groupId, "1"),
       "key.converter": "org.apache.kafka.connect.json.JsonConverter",
       "value.converter": "org.apache.kafka.connect.json.JsonConverter",
       ...GROUP_SETTINGS,

@@ -9,25 +9,11 @@ import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HubConnectWorker, startHubConnectWorker } from "../../../support/hub-connect.ts";
 import { type InteropTarget, openTarget, TARGETS } from "../../../support/interop-targets.ts";
+import { eventually } from "../../../support/poll.ts";
 
 interface Answer {
   status: number;
   body: unknown;
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms${last ? ` (last error: ${String(last)})` : ""}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 for (const targetName of TARGETS) {

@@ -1,40 +1,29 @@
 // The worker end to end on a real broker (the hub's and Apache Kafka): a source connector's
 // records reach a topic with the JsonConverter, a sink connector reads them back, offsets are
 // committed on both sides, statuses are reported.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { newProbe } from "../../../support/connect-test-plugins.ts";
-import { readTopic, startTestWorker, type TestWorker, waitUntil } from "../../../support/connect-worker.ts";
-import { openTarget, TARGETS, type InteropTarget } from "../../../support/interop-targets.ts";
+import { readTopic, useWorkerOnTarget, waitUntil } from "../../../support/connect-worker.ts";
+import { TARGETS } from "../../../support/interop-targets.ts";
 
 for (const targetName of TARGETS) {
   describe(`worker end to end on ${targetName}`, () => {
-    let target: InteropTarget;
-    let w: TestWorker;
-
-    beforeAll(async () => {
-      target = await openTarget(targetName);
-      w = await startTestWorker(target.bootstrap);
-    });
-
-    afterAll(async () => {
-      await w?.close();
-      await target?.close();
-    });
+    const env = useWorkerOnTarget(targetName);
 
     it("moves records from a source task to a topic and from the topic to a sink task", async () => {
-      const topic = target.unique("e2e");
-      await target.createTopic(topic, 2);
-      const sourceProbeName = target.unique("probe-src");
-      const sinkProbeName = target.unique("probe-sink");
+      const topic = env.target.unique("e2e");
+      await env.target.createTopic(topic, 2);
+      const sourceProbeName = env.target.unique("probe-src");
+      const sinkProbeName = env.target.unique("probe-sink");
       const sourceProbe = newProbe(sourceProbeName);
       const sinkProbe = newProbe(sinkProbeName);
-      const source = target.unique("src");
-      const sink = target.unique("sink");
+      const source = env.target.unique("src");
+      const sink = env.target.unique("sink");
 
-      await w.run(source, { "connector.class": "NumberedSource", topic, "test.probe": sourceProbeName, count: "50" });
-      await w.run(sink, { "connector.class": "CollectingSink", topics: topic, "test.probe": sinkProbeName });
-      await w.listener.waitFor((e) => e.event === "onTaskStartup" && e.connector === source, 30_000, "source task running");
-      await w.listener.waitFor((e) => e.event === "onTaskStartup" && e.connector === sink, 30_000, "sink task running");
+      await env.w.run(source, { "connector.class": "NumberedSource", topic, "test.probe": sourceProbeName, count: "50" });
+      await env.w.run(sink, { "connector.class": "CollectingSink", topics: topic, "test.probe": sinkProbeName });
+      await env.w.listener.waitFor((e) => e.event === "onTaskStartup" && e.connector === source, 30_000, "source task running");
+      await env.w.listener.waitFor((e) => e.event === "onTaskStartup" && e.connector === sink, 30_000, "sink task running");
 
       await waitUntil(() => sinkProbe.received.length >= 50, 45_000, "the sink to flush 50 records");
       expect(new Set(sinkProbe.ids())).toEqual(new Set(Array.from({ length: 50 }, (_, i) => i)));
@@ -47,21 +36,21 @@ for (const targetName of TARGETS) {
       await waitUntil(() => sourceProbe.committedRecords.length >= 50, 10_000, "commitRecord for every record");
       expect(sourceProbe.committedRecords.every((c) => c.metadata !== null && c.metadata.offset >= 0 && c.metadata.topic === topic)).toBe(true);
       // The sink's group committed the end of the topic.
-      const ends = await target.endOffsets(topic);
+      const ends = await env.target.endOffsets(topic);
       await waitUntil(
         async () => {
-          const committed = await target.committedOffsets(`connect-${sink}`, topic);
+          const committed = await env.target.committedOffsets(`connect-${sink}`, topic);
           return [...ends].every(([p, end]) => committed.get(p) === end);
         },
         20_000,
         "the sink's offsets to be committed",
       );
-      const records = await readTopic(target.bootstrap, topic, 50);
+      const records = await readTopic(env.target.bootstrap, topic, 50);
       expect(records.length).toBe(50);
-      expect(w.listener.events.some((e) => e.event === "onTopicActive" && e.connector === source && e.topic === topic)).toBe(true);
+      expect(env.w.listener.events.some((e) => e.event === "onTopicActive" && e.connector === source && e.topic === topic)).toBe(true);
 
       // The worker's metrics, in Kafka Connect's names.
-      const metrics = await w.worker.metrics.registry.metrics();
+      const metrics = await env.w.worker.metrics.registry.metrics();
       const value = (name: string, connector: string): number => {
         const line = metrics.split("\n").find((l) => l.startsWith(`${name}{`) && l.includes(`connector="${connector}"`));
         return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) : Number.NaN;
@@ -76,10 +65,10 @@ for (const targetName of TARGETS) {
       expect(metrics).toMatch(/^connect_worker_connector_count 2$/m);
       expect(metrics).toContain(`connect_connector_task_offset_commit_seconds_count{connector="${source}",task="0"}`);
 
-      await w.halt(source);
-      await w.halt(sink);
-      expect(w.listener.events.filter((e) => e.event === "onTaskShutdown").map((e) => e.connector)).toEqual(expect.arrayContaining([source, sink]));
-      expect(w.listener.events.some((e) => e.event === "onTaskFailure")).toBe(false);
+      await env.w.halt(source);
+      await env.w.halt(sink);
+      expect(env.w.listener.events.filter((e) => e.event === "onTaskShutdown").map((e) => e.connector)).toEqual(expect.arrayContaining([source, sink]));
+      expect(env.w.listener.events.some((e) => e.event === "onTaskFailure")).toBe(false);
     });
   });
 }

@@ -9,8 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newProbe } from "../../../support/connect-test-plugins.ts";
-import { readTopic, startTestWorker, waitUntil } from "../../../support/connect-worker.ts";
+import { newProbedConnector, readTopic, startTestWorker, waitUntil } from "../../../support/connect-worker.ts";
 import { openTarget, TARGETS } from "../../../support/interop-targets.ts";
 
 const execFileAsync = promisify(execFile);
@@ -65,9 +64,7 @@ for (const targetName of TARGETS) {
       try {
         const topic = target.unique("envelope");
         await target.createTopic(topic, 1);
-        const probeName = target.unique("probe");
-        const probe = newProbe(probeName);
-        const connector = target.unique("numbered");
+        const { probeName, probe, connector } = newProbedConnector(target, "numbered");
         await w.run(connector, { "connector.class": "NumberedSource", topic, "test.probe": probeName, count: String(COUNT) });
         await waitUntil(() => probe.committedRecords.length === COUNT, 20_000, "records acknowledged");
         const records = await readTopic(target.bootstrap, topic, COUNT);

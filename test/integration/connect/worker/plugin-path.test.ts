@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPluginRegistry } from "../../../../connect/runtime/plugins/plugin-path.ts";
-import { newProbe, TEST_PLUGINS } from "../../../support/connect-test-plugins.ts";
-import { readTopic, startTestWorker, waitUntil } from "../../../support/connect-worker.ts";
+import { TEST_PLUGINS } from "../../../support/connect-test-plugins.ts";
+import { newProbedConnector, readTopic, startTestWorker, waitUntil } from "../../../support/connect-worker.ts";
 import { openTarget, TARGETS } from "../../../support/interop-targets.ts";
 import { upperCaseModule, writeFiles } from "../../../support/plugin-path-fixtures.ts";
 
@@ -32,9 +32,7 @@ for (const targetName of TARGETS) {
       try {
         const topic = target.unique("plugins");
         await target.createTopic(topic, 1);
-        const probeName = target.unique("probe");
-        const probe = newProbe(probeName);
-        const connector = target.unique("numbered");
+        const { probeName, probe, connector } = newProbedConnector(target, "numbered");
         await w.run(connector, {
           "connector.class": "NumberedSource",
           topic,

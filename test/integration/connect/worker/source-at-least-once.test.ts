@@ -5,13 +5,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileOffsetBackingStore } from "../../../../connect/storage/file-offset-store.ts";
 import { offsetMapKey, parseOffsetValue, serializeOffsetKey } from "../../../../connect/storage/offset-codec.ts";
 import type { OffsetBackingStore } from "../../../../connect/storage/types.ts";
-import { newProbe, recordId } from "../../../support/connect-test-plugins.ts";
-import { readAll, readTopic, startTestWorker, waitUntil } from "../../../support/connect-worker.ts";
+import { recordId } from "../../../support/connect-test-plugins.ts";
+import { newProbedConnector, readAll, readTopic, startTestWorker, waitUntil } from "../../../support/connect-worker.ts";
 import { openTarget, TARGETS, type InteropTarget } from "../../../support/interop-targets.ts";
 
 async function committedPosition(store: OffsetBackingStore, connector: string, probeName: string): Promise<number | null> {
@@ -41,9 +40,7 @@ for (const targetName of TARGETS) {
     it("commits the offsets of acknowledged records and resumes after them when started again", async () => {
       const topic = target.unique("resume");
       await target.createTopic(topic, 1);
-      const probeName = target.unique("probe");
-      const probe = newProbe(probeName);
-      const connector = target.unique("numbered");
+      const { probeName, probe, connector } = newProbedConnector(target, "numbered");
       const file = join(dir, `${connector}.offsets`);
       const config = { "connector.class": "NumberedSource", topic, "test.probe": probeName, "batch.size": "7" };
 
@@ -68,13 +65,8 @@ for (const targetName of TARGETS) {
 
     it("does not commit the offset of a record Kafka refused, and delivers everything after a restart", async () => {
       const topic = target.unique("refused");
-      const admin = new Kafka({ clientId: "test-admin", brokers: [target.bootstrap], logLevel: logLevel.NOTHING }).admin();
-      await admin.connect();
-      await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries: [{ name: "max.message.bytes", value: "20000" }] }] });
-      await admin.disconnect();
-      const probeName = target.unique("probe");
-      const probe = newProbe(probeName);
-      const connector = target.unique("numbered");
+      await target.createTopic(topic, 1, { "max.message.bytes": "20000" });
+      const { probeName, probe, connector } = newProbedConnector(target, "numbered");
       const file = join(dir, `${connector}.offsets`);
       const config = { "connector.class": "NumberedSource", topic, "test.probe": probeName, "batch.size": "1", count: "30" };
 
@@ -101,13 +93,8 @@ for (const targetName of TARGETS) {
 
     it("with errors.tolerance=all skips a record Kafka refuses and carries on", async () => {
       const topic = target.unique("tolerated");
-      const admin = new Kafka({ clientId: "test-admin", brokers: [target.bootstrap], logLevel: logLevel.NOTHING }).admin();
-      await admin.connect();
-      await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries: [{ name: "max.message.bytes", value: "20000" }] }] });
-      await admin.disconnect();
-      const probeName = target.unique("probe");
-      const probe = newProbe(probeName);
-      const connector = target.unique("numbered");
+      await target.createTopic(topic, 1, { "max.message.bytes": "20000" });
+      const { probeName, probe, connector } = newProbedConnector(target, "numbered");
       const w = await startTestWorker(target.bootstrap);
       await w.run(connector, { "connector.class": "NumberedSource", topic, "test.probe": probeName, "batch.size": "1", count: "20", "big.ids": "5", "big.bytes": "40000", "errors.tolerance": "all" });
       await waitUntil(async () => (await committedPosition(w.offsetStore, connector, probeName)) === 19, 30_000, "offset 19 to be committed");

@@ -2,29 +2,17 @@
 // group and a named group matched by its include regex, with a topic config. On the hub's broker
 // and on Apache Kafka.
 import { ConfigResourceTypes, Kafka, logLevel } from "kafkajs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newProbe } from "../../../support/connect-test-plugins.ts";
-import { startTestWorker, type TestWorker, waitUntil } from "../../../support/connect-worker.ts";
-import { openTarget, TARGETS, type InteropTarget } from "../../../support/interop-targets.ts";
+import { describe, expect, it } from "vitest";
+import { newProbedConnector, useWorkerOnTarget, waitUntil } from "../../../support/connect-worker.ts";
+import { TARGETS } from "../../../support/interop-targets.ts";
 
 for (const targetName of TARGETS) {
   describe(`topic creation on ${targetName}`, () => {
-    let target: InteropTarget;
-    let w: TestWorker;
-
-    beforeAll(async () => {
-      target = await openTarget(targetName);
-      w = await startTestWorker(target.bootstrap);
-    });
-
-    afterAll(async () => {
-      await w?.close();
-      await target?.close();
-    });
+    const env = useWorkerOnTarget(targetName);
 
     it("creates missing topics with the settings of the group whose include matches, else the default group's", async () => {
-      const plain = target.unique("created");
-      const compacted = `${target.unique("created")}-compact`;
+      const plain = env.target.unique("created");
+      const compacted = `${env.target.unique("created")}-compact`;
       const creation = {
         "topic.creation.default.replication.factor": "1",
         "topic.creation.default.partitions": "3",
@@ -34,15 +22,13 @@ for (const targetName of TARGETS) {
         "topic.creation.compacted.cleanup.policy": "compact",
       };
       for (const topic of [plain, compacted]) {
-        const probeName = target.unique("probe");
-        const probe = newProbe(probeName);
-        const connector = target.unique("numbered");
-        await w.run(connector, { "connector.class": "NumberedSource", topic, "test.probe": probeName, count: "3", ...creation });
+        const { probeName, probe, connector } = newProbedConnector(env.target, "numbered");
+        await env.w.run(connector, { "connector.class": "NumberedSource", topic, "test.probe": probeName, count: "3", ...creation });
         await waitUntil(() => probe.committedRecords.length === 3, 20_000, `records written to ${topic}`);
         expect(probe.committedRecords.every((c) => c.metadata !== null)).toBe(true);
-        await w.halt(connector);
+        await env.w.halt(connector);
       }
-      const admin = new Kafka({ clientId: "test-admin", brokers: [target.bootstrap], logLevel: logLevel.NOTHING }).admin();
+      const admin = new Kafka({ clientId: "test-admin", brokers: [env.target.bootstrap], logLevel: logLevel.NOTHING }).admin();
       await admin.connect();
       try {
         const { topics } = await admin.fetchTopicMetadata({ topics: [plain, compacted] });

@@ -1,35 +1,20 @@
 // A source connector's SMT chain with predicates (one negated) and per-connector converter
 // overrides, on a real broker: what lands in the topic is checked as bytes; and a sink's chain
 // runs between its converters and put(). On the hub's broker and on Apache Kafka.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Kafka, logLevel } from "kafkajs";
-import { newProbe } from "../../../support/connect-test-plugins.ts";
-import { readTopic, startTestWorker, type TestWorker, waitUntil } from "../../../support/connect-worker.ts";
-import { openTarget, TARGETS, type InteropTarget } from "../../../support/interop-targets.ts";
+import { describe, expect, it } from "vitest";
+import { newProbedConnector, produceMessages, readTopic, SCHEMALESS_JSON_CONVERTERS, useWorkerOnTarget, waitUntil } from "../../../support/connect-worker.ts";
+import { TARGETS } from "../../../support/interop-targets.ts";
 
 for (const targetName of TARGETS) {
   describe(`transformations and converters on ${targetName}`, () => {
-    let target: InteropTarget;
-    let w: TestWorker;
-
-    beforeAll(async () => {
-      target = await openTarget(targetName);
-      w = await startTestWorker(target.bootstrap);
-    });
-
-    afterAll(async () => {
-      await w?.close();
-      await target?.close();
-    });
+    const env = useWorkerOnTarget(targetName);
 
     it("applies a source SMT chain with predicates and negate, and the connector's converters", async () => {
-      const topic = target.unique("smt");
+      const topic = env.target.unique("smt");
       const routed = `${topic}-routed`;
-      await target.createTopic(routed, 1);
-      const probeName = target.unique("probe");
-      const probe = newProbe(probeName);
-      const connector = target.unique("numbered");
-      await w.run(connector, {
+      await env.target.createTopic(routed, 1);
+      const { probeName, probe, connector } = newProbedConnector(env.target, "numbered");
+      await env.w.run(connector, {
         "connector.class": "NumberedSource",
         topic,
         "test.probe": probeName,
@@ -62,43 +47,34 @@ for (const targetName of TARGETS) {
         "predicates.isRouted.pattern": ".*-routed",
         "predicates.isOdd.type": "org.apache.kafka.connect.transforms.predicates.TopicNameMatches",
         "predicates.isOdd.pattern": "never-matches",
-        "key.converter": "org.apache.kafka.connect.storage.StringConverter",
-        "value.converter": "org.apache.kafka.connect.json.JsonConverter",
-        "value.converter.schemas.enable": "false",
+        ...SCHEMALESS_JSON_CONVERTERS,
       });
       await waitUntil(() => probe.committedRecords.length === 6, 20_000, "6 records acknowledged");
       expect(probe.committedRecords.every((c) => c.metadata?.topic === routed)).toBe(true);
-      const records = await readTopic(target.bootstrap, routed, 6);
+      const records = await readTopic(env.target.bootstrap, routed, 6);
       expect(records.map((r) => r.key?.toString("utf8"))).toEqual(["key-0", "key-1", "key-2", "key-3", "key-4", "key-5"]);
       expect(records.map((r) => r.value?.toString("utf8"))).toEqual(Array.from({ length: 6 }, (_, i) => `{"id":${i},"name":"record-${i}"}`));
       for (const r of records) {
         expect(r.headers?.tagged?.toString()).toBe("yes");
         expect(r.headers?.["hub.test.id"]).toBeDefined();
       }
-      await w.halt(connector);
+      await env.w.halt(connector);
     });
 
     it("applies a sink SMT chain after the converters, and a negated Filter drops what its predicate does not match", async () => {
-      const topic = target.unique("sink-smt");
-      await target.createTopic(topic, 1);
-      const producer = new Kafka({ clientId: "test-producer", brokers: [target.bootstrap], logLevel: logLevel.NOTHING }).producer();
-      await producer.connect();
-      await producer.send({
+      const topic = env.target.unique("sink-smt");
+      await env.target.createTopic(topic, 1);
+      await produceMessages(
+        env.target.bootstrap,
         topic,
-        acks: -1,
-        messages: Array.from({ length: 6 }, (_, i) => ({ key: `k${i}`, value: JSON.stringify({ id: i }), headers: i % 2 === 0 ? { keep: "1" } : {} })),
-      });
-      await producer.disconnect();
-      const probeName = target.unique("probe");
-      const probe = newProbe(probeName);
-      const connector = target.unique("collect");
-      await w.run(connector, {
+        Array.from({ length: 6 }, (_, i) => ({ key: `k${i}`, value: JSON.stringify({ id: i }), headers: i % 2 === 0 ? { keep: "1" } : {} })),
+      );
+      const { probeName, probe, connector } = newProbedConnector(env.target, "collect");
+      await env.w.run(connector, {
         "connector.class": "CollectingSink",
         topics: topic,
         "test.probe": probeName,
-        "key.converter": "org.apache.kafka.connect.storage.StringConverter",
-        "value.converter": "org.apache.kafka.connect.json.JsonConverter",
-        "value.converter.schemas.enable": "false",
+        ...SCHEMALESS_JSON_CONVERTERS,
         transforms: "keepOnly,hoist",
         predicates: "hasKeep",
         "transforms.keepOnly.type": "org.apache.kafka.connect.transforms.Filter",
@@ -109,11 +85,11 @@ for (const targetName of TARGETS) {
         "predicates.hasKeep.type": "org.apache.kafka.connect.transforms.predicates.HasHeaderKey",
         "predicates.hasKeep.name": "keep",
       });
-      await waitUntil(async () => (await target.committedOffsets(`connect-${connector}`, topic)).get(0) === 6n, 20_000, "offset 6 committed");
+      await waitUntil(async () => (await env.target.committedOffsets(`connect-${connector}`, topic)).get(0) === 6n, 20_000, "offset 6 committed");
       expect(probe.received.map((r) => r.value)).toEqual([{ wrapped: { id: 0 } }, { wrapped: { id: 2 } }, { wrapped: { id: 4 } }]);
       expect(probe.received.map((r) => r.key)).toEqual(["k0", "k2", "k4"]);
       expect(probe.received.map((r) => r.kafkaOffset)).toEqual([0, 2, 4]);
-      await w.halt(connector);
+      await env.w.halt(connector);
     });
   });
 }

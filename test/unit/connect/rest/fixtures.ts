@@ -19,7 +19,7 @@ import {
 } from "../../../../connect/api/index.ts";
 import type { ConnectorId } from "../../../../connect/runtime/herder/entities.ts";
 import type { TargetState } from "../../../../connect/runtime/herder/herder.ts";
-import type { WorkerHooks } from "../../../../connect/runtime/herder/standalone-herder.ts";
+import type { WorkerHooks } from "../../../../connect/runtime/herder/abstract-herder.ts";
 import { BUILTIN_PLUGINS } from "../../../../connect/runtime/plugins/builtins.ts";
 import { PluginRegistry } from "../../../../connect/runtime/plugins/registry.ts";
 import type { Worker } from "../../../../connect/runtime/worker-contract.ts";
