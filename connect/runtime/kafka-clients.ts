@@ -8,12 +8,16 @@
 //   admin     the worker's un-prefixed settings, then `admin.*`, then `admin.override.*`.
 // The connector overrides are subject to connector.client.config.override.policy (All, None,
 // Principal). The Java client keys are then mapped onto kafkajs options where kafkajs has an
-// equivalent; see mapping notes below for the ones that are read by the runtime itself.
+// equivalent (producers, admin clients), or onto the sink consumer's (connect/runtime/consumer);
+// see the notes below for the ones that are read by the runtime itself.
 import { readFileSync } from "node:fs";
-import { CompressionTypes, Kafka, logLevel, Partitioners, type ConsumerConfig, type KafkaConfig, type LogEntry, type ProducerConfig, type SASLOptions } from "kafkajs";
+import { CompressionTypes, Kafka, logLevel, Partitioners, type KafkaConfig, type LogEntry, type ProducerConfig, type SASLOptions } from "kafkajs";
 import type { ConnectionOptions } from "node:tls";
 import { ConfigException, ConnectException } from "../api/index.ts";
+import type { KafkaClusterClientOptions } from "../../lib/kafka-client/index.ts";
 import type { Logger } from "../../lib/logger.ts";
+import type { GroupConsumerOptions } from "./consumer/group-consumer.ts";
+import { assignorsFor } from "./consumer/partition-assignors.ts";
 import type { WorkerConfig } from "./worker-config.ts";
 import { registerKafkajsCodecs } from "./kafkajs-codecs.ts";
 
@@ -211,6 +215,10 @@ export interface ProducerSettings {
   maxRequestBytes: number;
   /** buffer.memory: bytes of unacknowledged records before a source task stops polling. */
   bufferMemory: number;
+  /** batch.size: bytes a record without key stays on one partition before it moves on (sticky partitioning). */
+  batchSize: number;
+  /** metadata.max.age.ms: how long a topic's partition count is trusted before it is looked up again. */
+  metadataMaxAgeMs: number;
 }
 
 function acksOf(raw: string | undefined): number {
@@ -245,17 +253,20 @@ function compressionOf(raw: string | undefined): CompressionTypes {
 }
 
 /**
- * Producer settings. Records are partitioned as the Java producer does for keyed records
- * (murmur2, kafkajs' DefaultPartitioner); the partition chosen for each message is remembered so
- * retries send it to the same partition and acknowledgements can be mapped back to records.
+ * Producer settings. kafkajs' partitioner (murmur2 for keyed records, as the Java producer)
+ * places only the records the runtime could not place itself (see record-partitioner.ts); it
+ * remembers the partition chosen for each message, so retries send it to the same partition
+ * and acknowledgements can be mapped back to records, and reports the partition count it saw
+ * for the topic (onPartitionCount), from the producer's own metadata.
  */
-export function producerSettings(props: ClientProps, partitionOf: WeakMap<object, number>): ProducerSettings {
+export function producerSettings(props: ClientProps, partitionOf: WeakMap<object, number>, onPartitionCount?: (topic: string, partitions: number) => void): ProducerSettings {
   const inner = Partitioners.DefaultPartitioner();
   const config: ProducerConfig = {
     allowAutoTopicCreation: true,
     idempotent: props["enable.idempotence"] === "true" && props["transactional.id"] === undefined,
     maxInFlightRequests: intOf(props, "max.in.flight.requests.per.connection", 1),
     createPartitioner: () => (args) => {
+      if (args.partitionMetadata.length > 0) onPartitionCount?.(args.topic, args.partitionMetadata.length);
       const known = partitionOf.get(args.message);
       if (known !== undefined) return known;
       const chosen = inner(args);
@@ -270,40 +281,78 @@ export function producerSettings(props: ClientProps, partitionOf: WeakMap<object
     compression: compressionOf(props["compression.type"]),
     maxRequestBytes: intOf(props, "max.request.size", 1048576),
     bufferMemory: intOf(props, "buffer.memory", 33554432),
+    batchSize: Math.max(1, intOf(props, "batch.size", 16384)),
+    metadataMaxAgeMs: intOf(props, "metadata.max.age.ms", 300000),
   };
   if (config.idempotent && settings.acks !== -1) config.idempotent = false;
   return settings;
 }
 
 export interface ConsumerSettings {
-  config: ConsumerConfig;
   groupId: string;
   fromBeginning: boolean;
   /** max.poll.records: the most records handed to one put(). */
   maxPollRecords: number;
+  /** fetch.max.wait.ms: the longest a poll waits for records. */
+  fetchMaxWaitMs: number;
+  /** default.api.timeout.ms: how long commits made on a rebalance or at shutdown may take. */
+  defaultApiTimeoutMs: number;
+  /** The Kafka client the consumer runs on (lib/kafka-client). */
+  client: Omit<KafkaClusterClientOptions, "logger">;
+  /** The group consumer's settings, but for its client, subscription, listener and logger. */
+  group: Omit<GroupConsumerOptions, "client" | "subscription" | "listener" | "logger">;
 }
 
+/**
+ * Consumer settings for a sink task's GroupConsumer (connect/runtime/consumer), which runs on
+ * the project's Kafka client rather than kafkajs: kafkajs' consumer kept using a group
+ * coordinator that had died and lost its membership over it.
+ */
 export function consumerSettings(props: ClientProps): ConsumerSettings {
   const reset = (props["auto.offset.reset"] ?? "earliest").toLowerCase();
   if (reset !== "earliest" && reset !== "latest") {
-    // kafkajs has no "none" (fail when there is no committed offset).
     throw new ConfigException("auto.offset.reset", reset, "hub supports earliest and latest");
   }
+  const protocol = (props["security.protocol"] ?? "PLAINTEXT").toUpperCase();
+  if (protocol !== "PLAINTEXT") {
+    throw new ConfigException("security.protocol", protocol, "the sink tasks' consumer connects with PLAINTEXT only (the hub's Kafka client has no TLS or SASL yet)");
+  }
+  const isolation = (props["isolation.level"] ?? "read_uncommitted").toLowerCase();
+  if (isolation !== "read_uncommitted") throw new ConfigException("isolation.level", isolation, "the sink tasks' consumer reads read_uncommitted only");
   const groupId = props["group.id"] ?? "";
-  const config: ConsumerConfig = {
+  const retryBackoffMs = intOf(props, "retry.backoff.ms", 100);
+  return {
     groupId,
-    sessionTimeout: intOf(props, "session.timeout.ms", 45000),
-    heartbeatInterval: intOf(props, "heartbeat.interval.ms", 3000),
-    // The Java consumer sends max.poll.interval.ms as the group's rebalance timeout.
-    rebalanceTimeout: intOf(props, "max.poll.interval.ms", 300000),
-    maxBytesPerPartition: intOf(props, "max.partition.fetch.bytes", 1048576),
-    maxBytes: intOf(props, "fetch.max.bytes", 52428800),
-    minBytes: intOf(props, "fetch.min.bytes", 1),
-    maxWaitTimeInMs: intOf(props, "fetch.max.wait.ms", 500),
-    metadataMaxAge: intOf(props, "metadata.max.age.ms", 300000),
-    readUncommitted: (props["isolation.level"] ?? "read_uncommitted") === "read_uncommitted",
-    allowAutoTopicCreation: props["allow.auto.create.topics"] !== "false",
-    retry: { retries: 10, initialRetryTime: intOf(props, "retry.backoff.ms", 100), maxRetryTime: intOf(props, "retry.backoff.max.ms", 1000) },
+    fromBeginning: reset === "earliest",
+    maxPollRecords: Math.max(1, intOf(props, "max.poll.records", 500)),
+    fetchMaxWaitMs: Math.max(0, intOf(props, "fetch.max.wait.ms", 500)),
+    defaultApiTimeoutMs: intOf(props, "default.api.timeout.ms", 60000),
+    client: {
+      bootstrapServers: (props["bootstrap.servers"] ?? "localhost:9092")
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== ""),
+      clientId: props["client.id"] || "hub-connect",
+      requestTimeoutMs: intOf(props, "request.timeout.ms", 30000),
+      connectTimeoutMs: intOf(props, "socket.connection.setup.timeout.ms", 10000),
+    },
+    group: {
+      groupId,
+      groupInstanceId: props["group.instance.id"] || null,
+      assignors: assignorsFor(props["partition.assignment.strategy"]),
+      sessionTimeoutMs: intOf(props, "session.timeout.ms", 45000),
+      heartbeatIntervalMs: intOf(props, "heartbeat.interval.ms", 3000),
+      // The Java consumer sends max.poll.interval.ms as the group's rebalance timeout.
+      rebalanceTimeoutMs: intOf(props, "max.poll.interval.ms", 300000),
+      autoOffsetReset: reset,
+      allowAutoTopicCreation: props["allow.auto.create.topics"] !== "false",
+      excludeInternalTopics: props["exclude.internal.topics"] !== "false",
+      metadataMaxAgeMs: intOf(props, "metadata.max.age.ms", 300000),
+      fetchMaxBytes: intOf(props, "fetch.max.bytes", 52428800),
+      partitionMaxBytes: intOf(props, "max.partition.fetch.bytes", 1048576),
+      retryBackoffMs,
+      retryBackoffMaxMs: Math.max(retryBackoffMs, intOf(props, "retry.backoff.max.ms", 1000)),
+      rackId: props["client.rack"] || null,
+    },
   };
-  return { config, groupId, fromBeginning: reset === "earliest", maxPollRecords: Math.max(1, intOf(props, "max.poll.records", 500)) };
 }

@@ -5,8 +5,10 @@
 // transformation chain and error handling, built from the worker config and the connector config
 // (see README.md in this folder).
 import { type Connector, ConnectException, type SinkRecord, type SinkTask, type SourceRecord, type SourceTask, type TaskClass } from "../api/index.ts";
+import { KafkaClusterClient } from "../../lib/kafka-client/index.ts";
 import type { Logger } from "../../lib/logger.ts";
 import { connectorConfigDef, enrichConnectorConfigDef } from "./config/connector-config.ts";
+import { GroupConsumer } from "./consumer/group-consumer.ts";
 import { DeadLetterQueueReporter, DLQ_PARTITIONS, type DlqProducer } from "./errors/dead-letter-queue-reporter.ts";
 import { LogReporter } from "./errors/log-reporter.ts";
 import type { ErrorReporter } from "./errors/processing-context.ts";
@@ -19,6 +21,7 @@ import { OffsetStorageReaderImpl, OffsetStorageWriter } from "./offset-storage.t
 import type { PluginRegistry } from "./plugins/registry.ts";
 import { toKafkajsHeaders } from "./record-headers.ts";
 import { createTaskConverters, type TaskConverters } from "./task-converters.ts";
+import { RecordPartitioner } from "./tasks/record-partitioner.ts";
 import { TopicCreation } from "./tasks/topic-creation.ts";
 import { WorkerSinkTask } from "./tasks/worker-sink-task.ts";
 import { sourceRecordSerializer, WorkerSourceTask } from "./tasks/worker-source-task.ts";
@@ -315,7 +318,9 @@ export class ConnectWorker implements Worker {
     const clientLog = base.logger.child({ client: "producer" });
     const pProps = producerProps(this.config, id, connectorConfig);
     const partitionOf = new WeakMap<object, number>();
-    const settings = producerSettings(pProps, partitionOf);
+    let partitioner: RecordPartitioner | null = null;
+    const settings = producerSettings(pProps, partitionOf, (topic, partitions) => partitioner?.learn(topic, partitions));
+    partitioner = new RecordPartitioner({ batchSizeBytes: settings.batchSize, metadataMaxAgeMs: settings.metadataMaxAgeMs });
     const producer = kafkaClient(pProps, clientLog).producer(settings.config);
     const admin = topicCreation ? kafkaClient(adminProps(this.config, id, connectorConfig), base.logger.child({ client: "admin" })).admin() : null;
     return new WorkerSourceTask({
@@ -328,6 +333,7 @@ export class ConnectWorker implements Worker {
       producer,
       producerSettings: settings,
       partitionOf,
+      partitioner,
       admin,
       topicCreation,
       offsetReader: new OffsetStorageReaderImpl(this.#o.offsetStore, id.connector),
@@ -367,7 +373,8 @@ export class ConnectWorker implements Worker {
     const chain = buildTransformationChain<SinkRecord>(this.#o.plugins, connectorConfig, "sink");
     const cProps = consumerProps(this.config, id, connectorConfig);
     const settings = consumerSettings(cProps);
-    const consumer = kafkaClient(cProps, base.logger.child({ client: "consumer" })).consumer(settings.config);
+    const consumerLog = base.logger.child({ client: "consumer" });
+    const subscription = regex !== null ? { pattern: regex } : { topics };
     return new WorkerSinkTask({
       ...base,
       task: new taskClass(),
@@ -375,11 +382,14 @@ export class ConnectWorker implements Worker {
       converters,
       chain,
       operator,
-      consumer,
-      consumerSettings: settings,
-      topics: topics.length > 0 ? topics : null,
-      topicsRegex: regex,
+      createConsumer: (listener) =>
+        new GroupConsumer({ ...settings.group, client: new KafkaClusterClient({ ...settings.client, logger: consumerLog }), subscription, listener, logger: consumerLog }),
+      maxPollRecords: settings.maxPollRecords,
+      // Not below 50 ms: a poll that never waits would keep an idle task spinning.
+      pollTimeoutMs: Math.max(50, settings.fetchMaxWaitMs),
       offsetFlushIntervalMs: flushInterval,
+      offsetFlushTimeoutMs: Number(this.config.getLong("offset.flush.timeout.ms") ?? 5000),
+      closingCommitTimeoutMs: settings.defaultApiTimeoutMs,
       errantRecordReporter: errantReporter,
     });
   }

@@ -19,6 +19,8 @@ export interface ConsumedRecord {
   offset: bigint;
   /** Milliseconds since the epoch (create time, or log-append time if the topic uses it). */
   timestamp: number;
+  /** The batch says its timestamps are the broker's log-append time (message.timestamp.type=LogAppendTime). */
+  logAppendTime: boolean;
   key: Buffer | null;
   value: Buffer | null;
   headers: RecordHeader[];
@@ -146,6 +148,6 @@ function decodeBatch(buf: Buffer, pos: number, size: number, baseOffset: bigint,
     if (c.pos !== end) fail(c, `record ${i} is ${length} bytes but its fields end elsewhere`);
     const offset = baseOffset + BigInt(offsetDelta);
     if (offset < from) continue;
-    out.push({ topic, partition, offset, timestamp: logAppendTime ? maxTimestamp : baseTimestamp + timestampDelta, key, value, headers });
+    out.push({ topic, partition, offset, timestamp: logAppendTime ? maxTimestamp : baseTimestamp + timestampDelta, logAppendTime, key, value, headers });
   }
 }

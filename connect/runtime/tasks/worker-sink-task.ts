@@ -1,32 +1,38 @@
 // A running sink task (Kafka's WorkerSinkTask).
 //
-// A kafkajs consumer in the group connect-<connector> (or consumer.override.group.id) reads
-// `topics` or `topics.regex` with auto commit off, from the earliest offset when the group has
-// none (Kafka Connect's default). Each fetched batch is cut into chunks of max.poll.records; each
-// record goes through the key, value and header converters and the transformation chain (with the
-// connector's error handling: tolerated failures are skipped, and sent to the dead letter queue as
-// the bytes that were read), and the chunk is handed to put().
+// A consumer in the group connect-<connector> (or consumer.override.group.id) reads `topics` or
+// `topics.regex` with auto commit off, from the earliest offset when the group has none (Kafka
+// Connect's default). The consumer is the project's GroupConsumer (connect/runtime/consumer),
+// which keeps its membership through a group coordinator's death, as the Java consumer does.
+//
+// The task is a loop, as Kafka's: commit when due, apply rewinds and pauses, poll (the consumer
+// joins and rebalances inside poll, calling back onPartitionsRevoked/Assigned), then hand the
+// next max.poll.records of what was fetched to the converters, the transformation chain (with
+// the connector's error handling: tolerated failures are skipped, and sent to the dead letter
+// queue as the bytes that were read) and put(). Fetched records not handed over yet wait in the
+// task; when their partition is paused, rewound or revoked they are dropped and the consumer is
+// moved back to the first of them, so they are read again later.
 //
 // At-least-once: consumer offsets are committed only through preCommit(currentOffsets) — whose
 // default flushes — every offset.flush.interval.ms, when the task asks (requestCommit), before a
 // rebalance and when the task stops, and only once the dead letter queue has acknowledged what was
-// reported to it. A preCommit that throws rewinds the consumer to the last committed offsets, so
-// everything since is delivered again; one that returns [] commits nothing.
+// reported to it. The periodic commit runs in the background while records keep flowing (Kafka's
+// commitAsync; it gives up after offset.flush.timeout.ms); the others are waited for. A preCommit
+// that throws rewinds the consumer to the last committed offsets, so everything since is delivered
+// again; one that returns [] commits nothing.
 //
-// put() throwing a RetriableException: the same records are delivered again after
-// context.timeout(ms) (or, without one, at the next offset commit time), as Kafka pauses the
-// consumer and redelivers its batch; anything else fails the task.
+// put() throwing a RetriableException: the consumer is paused and the same records are delivered
+// again after context.timeout(ms) (or, without one, at the next offset commit time), while the
+// loop keeps polling (rebalances go on); anything else fails the task.
 //
-// Partitions: open() when assigned, close() (after a commit) when revoked; kafkajs' rebalances are
-// eager, so on each one the partitions a task keeps are read again from their committed offsets.
-// context.offset() seeks, context.pause()/resume() pause partitions, the target state PAUSED pauses
-// them all (the consumer stays in its group).
+// Partitions: open() when assigned, close() (after a commit) when revoked; rebalances are eager,
+// so every rebalance closes all of a task's partitions and opens its new ones. context.offset()
+// seeks, context.pause()/resume() pause partitions, the target state PAUSED pauses them all (the
+// consumer stays in its group).
 //
 // Kafka differences: put() is called with no records once per offset.flush.interval.ms when no
-// data came (Kafka calls it after every empty poll); topics.regex is matched against the topics
-// that exist when the task starts (kafkajs subscribes once), a topic created later is picked up
-// when the task restarts.
-import type { Consumer, EachBatchPayload, KafkaMessage } from "kafkajs";
+// data came (Kafka calls it after every empty poll); sink-record-lag-max is measured with
+// ListOffsets at each commit, not from fetch responses.
 import {
   ConnectException,
   type ErrantRecordReporter,
@@ -40,11 +46,9 @@ import {
   type TopicPartition,
   type TopicPartitionOffset,
 } from "../../api/index.ts";
+import type { ConsumedRecord as FetchedRecord, GroupConsumer, RebalanceListener } from "../consumer/group-consumer.ts";
 import { type ConsumedRecord, ProcessingContext, Stage } from "../errors/processing-context.ts";
 import { FAILED, type Failed, isRetriableException, type RetryWithToleranceOperator } from "../errors/retry-with-tolerance-operator.ts";
-import type { ConsumerSettings } from "../kafka-clients.ts";
-import { sleep } from "../kafka-errors.ts";
-import { fromKafkajsHeaders } from "../record-headers.ts";
 import type { TaskConverters } from "../task-converters.ts";
 import type { TransformationChain } from "../transformation-chain.ts";
 import { WorkerTask, type WorkerTaskOptions } from "./worker-task.ts";
@@ -58,47 +62,54 @@ export interface WorkerSinkTaskOptions extends WorkerTaskOptions {
   converters: TaskConverters;
   chain: TransformationChain<SinkRecord>;
   operator: RetryWithToleranceOperator;
-  consumer: Consumer;
-  consumerSettings: ConsumerSettings;
-  /** `topics`, or null with topicsRegex. */
-  topics: string[] | null;
-  topicsRegex: RegExp | null;
+  /** Builds the task's consumer (once, when the task starts); the task is its rebalance listener. */
+  createConsumer: (listener: RebalanceListener) => GroupConsumer;
+  /** max.poll.records: the most records handed to one put(). */
+  maxPollRecords: number;
+  /** The longest one poll waits for records (fetch.max.wait.ms). */
+  pollTimeoutMs: number;
   offsetFlushIntervalMs: number;
+  /** offset.flush.timeout.ms: how long a periodic commit may take before it is given up. */
+  offsetFlushTimeoutMs: number;
+  /** How long the commits made on a rebalance and at shutdown may take (default.api.timeout.ms). */
+  closingCommitTimeoutMs: number;
   /** KIP-610: the task gets an errant record reporter (a DLQ topic is set, or errors are logged). */
   errantRecordReporter: boolean;
 }
 
-const tpKey = (topic: string, partition: number): string => `${partition}\u0000${topic}`;
-
-/** Runs functions one at a time, in call order. */
-class SerialLock {
-  #tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.#tail.then(fn);
-    this.#tail = result.catch(() => {});
-    return result;
-  }
+/** A put() that threw a RetriableException: the same records go again at `at`. */
+interface Redelivery {
+  records: SinkRecord[];
+  /** The offsets the records take the partitions to once delivered. */
+  offsets: Map<string, TopicPartitionOffset>;
+  count: number;
+  at: number;
 }
 
-export class WorkerSinkTask extends WorkerTask {
+const tpKey = (topic: string, partition: number): string => `${partition}\u0000${topic}`;
+
+export class WorkerSinkTask extends WorkerTask implements RebalanceListener {
   readonly #o: WorkerSinkTaskOptions;
-  readonly #lock = new SerialLock();
+  #consumer: GroupConsumer | null = null;
   #assignment = new Map<string, TopicPartition>();
-  #currentOffsets = new Map<string, TopicPartitionOffset>();
+  readonly #currentOffsets = new Map<string, TopicPartitionOffset>();
   #lastCommitted = new Map<string, TopicPartitionOffset>();
   readonly #rewinds = new Map<string, TopicPartitionOffset>();
   readonly #taskPaused = new Map<string, TopicPartition>();
+  /** Fetched records not handed to put() yet, from #fetchedAt on. */
+  #fetched: FetchedRecord[] = [];
+  #fetchedAt = 0;
+  #redelivery: Redelivery | null = null;
   #contextTimeoutMs = -1;
   #commitRequested = false;
   #nextCommit = 0;
   #commitSeqNo = 0;
+  /** A periodic commit on its way to the group coordinator. */
+  #committing: Promise<void> | null = null;
+  #lagCheck: Promise<void> | null = null;
   #deliveredSinceTick = false;
   #uncommittedRecords = 0;
-  #running = false;
-  #rebalanceError: Error | null = null;
   #taskStarted = false;
-  #timer: NodeJS.Timeout | null = null;
   readonly #consumedOf = new WeakMap<SinkRecord, ConsumedRecord>();
   readonly #activeTopics = new Set<string>();
   #lastBatch: ConsumedRecord[] = [];
@@ -114,65 +125,49 @@ export class WorkerSinkTask extends WorkerTask {
   }
 
   protected override async doStart(): Promise<void> {
-    const { task, taskConfig, consumer, consumerSettings, topics, topicsRegex } = this.#o;
+    const { task, taskConfig } = this.#o;
     task.initialize(this.#context());
     await task.start(taskConfig);
     this.#taskStarted = true;
-    consumer.on(consumer.events.GROUP_JOIN, (event) => {
-      void this.#lock.run(() => this.#onAssignment(event.payload.memberAssignment)).catch((e: unknown) => this.failFromOutside(asError(e)));
-    });
-    consumer.on(consumer.events.REBALANCING, () => {
-      // Kafka commits in onPartitionsRevoked, before rejoining: the group still accepts the
-      // current generation's commits while it prepares the rebalance.
-      void this.#lock.run(() => this.#commitOffsets(true)).catch(() => {});
-    });
-    consumer.on(consumer.events.CRASH, (event) => {
-      const { error, restart } = event.payload;
-      if (!restart && !this.stopping) this.failFromOutside(new ConnectException("The task's Kafka consumer failed", { cause: error }));
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topics: topics ?? [topicsRegex as RegExp], fromBeginning: consumerSettings.fromBeginning });
+    this.#consumer = this.#o.createConsumer(this);
     this.#nextCommit = Date.now() + this.#o.offsetFlushIntervalMs;
-    // The first assignment (open(), pauses, seeks) comes while run() joins the group.
-    this.#running = true;
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
-      eachBatch: (payload) => this.#eachBatch(payload),
-    });
   }
 
   protected override async execute(): Promise<void> {
-    const tick = Math.max(10, Math.min(this.#o.offsetFlushIntervalMs, 1000));
-    this.#timer = setInterval(() => {
-      void this.#lock.run(() => this.#onTick()).catch((e: unknown) => this.failFromOutside(asError(e)));
-    }, tick);
-    this.#timer.unref();
-    while (!this.stopping) await this.waitForStateChange();
+    while (!this.stopping) {
+      await this.#iteration();
+      // An iteration may complete without waiting for any I/O (records were waiting, a poll of
+      // 0 ms): one turn of the event loop each time keeps the task from starving the commits,
+      // heartbeats and fetches it waits for.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  protected override onStopRequested(): void {
+    this.#consumer?.interrupt();
   }
 
   protected override onTargetStateChange(): void {
-    void this.#lock.run(async () => this.#applyPauses());
+    // At once, not at the next iteration: records fetched from now on must not reach put().
+    this.#applyPauses();
   }
 
   protected override onCancel(): void {
-    void this.#o.consumer.disconnect().catch(() => {});
+    void this.#consumer?.close().catch(() => {});
   }
 
   protected override async close(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    const { consumer, task } = this.#o;
-    if (this.#running && !this.cancelled) {
-      await this.#lock
-        .run(async () => {
-          this.#pauseAll();
-          await this.#commitOffsets(true);
-          const partitions = this.assignment();
-          if (partitions.length > 0) await task.close(partitions);
-          this.#assignment.clear();
-        })
-        .catch((e: unknown) => this.log.warn({ err: e }, "could not commit offsets and close partitions at shutdown"));
+    const { task } = this.#o;
+    const consumer = this.#consumer;
+    if (consumer && this.#taskStarted && !this.cancelled) {
+      try {
+        await this.#commitOffsets(true);
+        const partitions = this.assignment();
+        if (partitions.length > 0) await task.close(partitions);
+        this.#assignment.clear();
+      } catch (e) {
+        this.log.warn({ err: e }, "could not commit offsets and close partitions at shutdown");
+      }
     }
     if (this.#taskStarted) {
       try {
@@ -181,7 +176,7 @@ export class WorkerSinkTask extends WorkerTask {
         this.log.warn({ err: e }, "Could not stop task");
       }
     }
-    await consumer.disconnect().catch((e: unknown) => this.log.warn({ err: e }, "could not close the consumer"));
+    await consumer?.close().catch((e: unknown) => this.log.warn({ err: e }, "could not close the consumer"));
     try {
       this.#o.chain.close();
     } catch (e) {
@@ -196,6 +191,242 @@ export class WorkerSinkTask extends WorkerTask {
       }
     }
     this.taskMetrics.remove();
+  }
+
+  /** One turn of the loop (Kafka's WorkerSinkTask.iteration). */
+  async #iteration(): Promise<void> {
+    const consumer = this.#consumer as GroupConsumer;
+    if (this.#commitDue()) await this.#onCommitTime();
+    this.#applyRewinds();
+    this.#applyPauses();
+    const now = Date.now();
+    // While a commit is still on its way the next one is not due, whatever the clock says.
+    const untilCommit = this.#committing === null ? this.#nextCommit - now : this.#o.pollTimeoutMs;
+    let wait = Math.max(0, Math.min(untilCommit, this.#o.pollTimeoutMs));
+    if (this.#redelivery && !this.paused) wait = Math.max(0, Math.min(wait, this.#redelivery.at - now));
+    if (this.#fetchedAt < this.#fetched.length) {
+      // Records are waiting: no fetching, but rebalances and rejoins still happen here.
+      await consumer.maintain();
+    } else {
+      const records = await consumer.poll(wait);
+      if (records.length > 0) {
+        this.#fetched = records;
+        this.#fetchedAt = 0;
+      }
+    }
+    if (this.stopping) return;
+    // Rewinds asked for while the poll waited apply before anything more is delivered.
+    this.#applyRewinds();
+    if (this.#redelivery) {
+      if (!this.paused && Date.now() >= this.#redelivery.at) await this.#redeliver();
+      return;
+    }
+    if (this.paused || this.#fetchedAt >= this.#fetched.length) return;
+    const chunk = this.#fetched.slice(this.#fetchedAt, this.#fetchedAt + this.#o.maxPollRecords);
+    this.#fetchedAt += chunk.length;
+    if (this.#fetchedAt >= this.#fetched.length) {
+      this.#fetched = [];
+      this.#fetchedAt = 0;
+    }
+    await this.#deliver(chunk);
+  }
+
+  // ---- the consumer's rebalance callbacks (called inside poll) ----
+
+  async onPartitionsRevoked(partitions: readonly TopicPartition[], lost: boolean): Promise<void> {
+    if (lost) {
+      this.log.warn({ partitions: partitions.length }, "the consumer lost its partitions (out of its group generation): closing them without committing; records since the last commit will be delivered again");
+      // A periodic commit still on its way must not count once the partitions are gone.
+      this.#commitSeqNo++;
+    } else {
+      await this.#commitOffsets(true);
+    }
+    const revoked = new Set(partitions.map((p) => tpKey(p.topic, p.partition)));
+    if (partitions.length > 0) await this.#o.task.close([...partitions]);
+    for (const k of revoked) {
+      this.#currentOffsets.delete(k);
+      this.#lastCommitted.delete(k);
+      this.#taskPaused.delete(k);
+      this.#assignment.delete(k);
+    }
+    this.#dropFetched((r) => revoked.has(tpKey(r.topic, r.partition)), false);
+    this.#dropRedelivery(revoked);
+    this.taskMetrics.sinkPartitionCount.set(this.#assignment.size);
+  }
+
+  async onPartitionsAssigned(partitions: readonly TopicPartition[]): Promise<void> {
+    const consumer = this.#consumer as GroupConsumer;
+    this.#assignment = new Map(partitions.map((p) => [tpKey(p.topic, p.partition), { topic: p.topic, partition: p.partition }]));
+    for (const p of partitions) {
+      // Kafka's lastCommittedOffsets start at the consumer's position: what a failed preCommit
+      // rewinds to. Without a committed offset it is known once the first record came.
+      const position = consumer.position(p);
+      if (position === null) continue;
+      const at: TopicPartitionOffset = { topic: p.topic, partition: p.partition, offset: Number(position) };
+      this.#lastCommitted.set(tpKey(p.topic, p.partition), at);
+      this.#currentOffsets.set(tpKey(p.topic, p.partition), at);
+    }
+    this.taskMetrics.sinkPartitionCount.set(this.#assignment.size);
+    this.log.info({ assigned: partitions.length }, "partition assignment");
+    if (partitions.length > 0) await this.#o.task.open([...partitions]);
+    // Seeks the task asked for in open() apply before anything is fetched.
+    this.#applyRewinds();
+    this.#applyPauses();
+  }
+
+  // ---- delivery ----
+
+  /** Converts, transforms and puts one chunk of fetched records. */
+  async #deliver(chunk: FetchedRecord[]): Promise<void> {
+    const consumed = chunk.map(toConsumed);
+    this.#lastBatch = consumed;
+    this.taskMetrics.sinkRecordRead.inc(consumed.length);
+    this.taskMetrics.batchSize.observe(consumed.length);
+    const offsets = new Map<string, TopicPartitionOffset>();
+    for (const c of consumed) {
+      const key = tpKey(c.topic, c.partition);
+      if (!this.#lastCommitted.has(key) && !offsets.has(key)) {
+        // The first record read after the assignment is at the consumer's starting position.
+        const position: TopicPartitionOffset = { topic: c.topic, partition: c.partition, offset: c.offset };
+        this.#lastCommitted.set(key, position);
+        if (!this.#currentOffsets.has(key)) this.#currentOffsets.set(key, position);
+      }
+      offsets.set(key, { topic: c.topic, partition: c.partition, offset: c.offset + 1 });
+    }
+    const records: SinkRecord[] = [];
+    for (const c of consumed) {
+      const converted = this.#convertAndTransform(c);
+      const record = converted instanceof Promise ? await converted : converted;
+      if (record !== null) {
+        records.push(record);
+        this.#consumedOf.set(record, c);
+      }
+    }
+    await this.#put({ records, offsets, count: consumed.length, at: 0 });
+  }
+
+  async #redeliver(): Promise<void> {
+    const redelivery = this.#redelivery as Redelivery;
+    this.#redelivery = null;
+    await this.#put(redelivery);
+    this.#applyPauses();
+  }
+
+  /** Hands records to put(); a RetriableException keeps them for a redelivery, anything else fails the task. */
+  async #put(batch: Redelivery): Promise<void> {
+    const { task, operator } = this.#o;
+    const started = performance.now();
+    try {
+      await task.put(batch.records);
+    } catch (e) {
+      if (!isRetriableException(e)) throw new ConnectException("Exiting WorkerSinkTask due to unrecoverable exception.", { cause: e });
+      this.log.error({ err: e }, "RetriableException from SinkTask");
+      const wait = this.#contextTimeoutMs > 0 ? this.#contextTimeoutMs : Math.max(0, this.#nextCommit - Date.now());
+      this.#contextTimeoutMs = -1;
+      // Nothing more is fetched until these went in; the rest of what was fetched is read again later.
+      this.#redelivery = { ...batch, at: Date.now() + wait };
+      this.#dropFetched(() => true, true);
+      this.#applyPauses();
+      return;
+    }
+    if (this.#o.errantRecordReporter && !operator.withinToleranceLimits()) {
+      throw new ConnectException("Tolerance exceeded in error handler", { cause: new Error("errant records were reported beyond errors.tolerance") });
+    }
+    this.taskMetrics.putBatchSeconds.observe((performance.now() - started) / 1000);
+    this.taskMetrics.sinkRecordSend.inc(batch.records.length);
+    for (const [k, o] of batch.offsets) {
+      if (!this.#assignment.has(k)) continue;
+      this.#currentOffsets.set(k, o);
+      if (!this.#activeTopics.has(o.topic)) {
+        // KIP-558: the topic is one this connector uses.
+        this.#activeTopics.add(o.topic);
+        try {
+          this.listener.onTopicActive(this.id.connector, o.topic);
+        } catch (e) {
+          this.log.warn({ err: e }, "status listener failed");
+        }
+      }
+    }
+    this.#uncommittedRecords += batch.count;
+    this.taskMetrics.sinkRecordActive.set(this.#uncommittedRecords);
+    this.#deliveredSinceTick = true;
+  }
+
+  /** Drops fetched records the predicate selects; moves the consumer back to the first of each partition when asked. */
+  #dropFetched(drop: (r: FetchedRecord) => boolean, seekBack: boolean): void {
+    if (this.#fetchedAt >= this.#fetched.length) return;
+    const kept: FetchedRecord[] = [];
+    const dropped: FetchedRecord[] = [];
+    for (let i = this.#fetchedAt; i < this.#fetched.length; i++) {
+      const r = this.#fetched[i] as FetchedRecord;
+      (drop(r) ? dropped : kept).push(r);
+    }
+    if (dropped.length === 0) return;
+    this.#fetched = kept;
+    this.#fetchedAt = 0;
+    if (seekBack) this.#putBack(dropped);
+  }
+
+  /** Records fetched but not delivered: the consumer reads them again from the first of each partition. */
+  #putBack(records: readonly FetchedRecord[]): void {
+    const consumer = this.#consumer;
+    if (!consumer || records.length === 0) return;
+    const first = new Map<string, FetchedRecord>();
+    for (const r of records) {
+      const k = tpKey(r.topic, r.partition);
+      if (!first.has(k)) first.set(k, r);
+    }
+    for (const [k, r] of first) if (this.#assignment.has(k)) consumer.seek(r, r.offset);
+  }
+
+  #dropRedelivery(revoked: ReadonlySet<string>): void {
+    const r = this.#redelivery;
+    if (!r) return;
+    r.records = r.records.filter((rec) => {
+      const c = this.#consumedOf.get(rec);
+      return c === undefined || !revoked.has(tpKey(c.topic, c.partition));
+    });
+    for (const k of revoked) r.offsets.delete(k);
+    if (r.offsets.size === 0) this.#redelivery = null;
+  }
+
+  // ---- pauses and rewinds ----
+
+  /**
+   * What the consumer fetches: nothing while the target state says PAUSED, while the task stops
+   * or while a batch waits for redelivery; else everything but what the task paused.
+   */
+  #applyPauses(): void {
+    const consumer = this.#consumer;
+    if (!consumer) return;
+    const all = this.assignment();
+    const holdAll = this.paused || this.stopping || this.#redelivery !== null;
+    const hold = holdAll ? all : all.filter((p) => this.#taskPaused.has(tpKey(p.topic, p.partition)));
+    const go = holdAll ? [] : all.filter((p) => !this.#taskPaused.has(tpKey(p.topic, p.partition)));
+    consumer.resume(go);
+    if (hold.length === 0) return;
+    consumer.pause(hold);
+    this.#dropFetched((r) => consumer.isPaused(r), true);
+  }
+
+  /** Seeks the partitions the task asked for with context.offset() (Kafka's rewind(), before each poll). */
+  #applyRewinds(): void {
+    const consumer = this.#consumer;
+    if (!consumer || this.#rewinds.size === 0) return;
+    const rewound = new Set<string>();
+    for (const [k, o] of this.#rewinds) {
+      if (!this.#assignment.has(k)) continue;
+      rewound.add(k);
+      this.#lastCommitted.set(k, o);
+      this.#currentOffsets.set(k, o);
+    }
+    this.#rewinds.clear();
+    if (rewound.size === 0) return;
+    this.#dropFetched((r) => rewound.has(tpKey(r.topic, r.partition)), false);
+    for (const k of rewound) {
+      const o = this.#currentOffsets.get(k) as TopicPartitionOffset;
+      consumer.seek(o, BigInt(o.offset));
+    }
   }
 
   #context(): SinkTaskContext {
@@ -216,11 +447,11 @@ export class WorkerSinkTask extends WorkerTask {
           if (!this.#assignment.has(tpKey(p.topic, p.partition))) throw new ConnectException(`Cannot pause partition ${p.topic}-${p.partition}: it is not assigned to this task`);
           this.#taskPaused.set(tpKey(p.topic, p.partition), p);
         }
-        this.#pause(partitions);
+        this.#applyPauses();
       },
       resume: (...partitions) => {
         for (const p of partitions) this.#taskPaused.delete(tpKey(p.topic, p.partition));
-        if (!this.paused) this.#resume(partitions);
+        this.#applyPauses();
       },
       requestCommit: () => {
         this.#commitRequested = true;
@@ -257,215 +488,7 @@ export class WorkerSinkTask extends WorkerTask {
     return { topic: record.topic, partition: record.kafkaPartition, offset: record.kafkaOffset, timestamp: record.timestamp, timestampType: record.timestampType, key, value, headers };
   }
 
-  #pause(partitions: readonly TopicPartition[]): void {
-    if (!this.#running || partitions.length === 0) return;
-    try {
-      this.#o.consumer.pause(groupByTopic(partitions));
-    } catch (e) {
-      this.log.debug({ err: e }, "could not pause partitions");
-    }
-  }
-
-  #resume(partitions: readonly TopicPartition[]): void {
-    if (!this.#running || partitions.length === 0) return;
-    try {
-      this.#o.consumer.resume(groupByTopic(partitions));
-    } catch (e) {
-      this.log.debug({ err: e }, "could not resume partitions");
-    }
-  }
-
-  #pauseAll(): void {
-    this.#pause(this.assignment());
-  }
-
-  /** Pauses everything while the target state says so; else resumes all but what the task paused. */
-  #applyPauses(): void {
-    if (this.paused || this.stopping) {
-      this.#pauseAll();
-      return;
-    }
-    this.#resume(this.assignment().filter((p) => !this.#taskPaused.has(tpKey(p.topic, p.partition))));
-    this.#pause([...this.#taskPaused.values()].filter((p) => this.#assignment.has(tpKey(p.topic, p.partition))));
-  }
-
-  async #onAssignment(memberAssignment: Record<string, number[]>): Promise<void> {
-    const next = new Map<string, TopicPartition>();
-    for (const [topic, partitions] of Object.entries(memberAssignment)) for (const partition of partitions) next.set(tpKey(topic, partition), { topic, partition });
-    const revoked = [...this.#assignment].filter(([k]) => !next.has(k)).map(([, p]) => p);
-    const added = [...next].filter(([k]) => !this.#assignment.has(k)).map(([, p]) => p);
-    if (revoked.length > 0) {
-      await this.#commitOffsets(true);
-      await this.#o.task.close(revoked);
-      for (const p of revoked) {
-        const k = tpKey(p.topic, p.partition);
-        this.#currentOffsets.delete(k);
-        this.#lastCommitted.delete(k);
-        this.#taskPaused.delete(k);
-      }
-    }
-    // kafkajs reads every partition it keeps again from its committed offset after a rejoin.
-    for (const k of next.keys()) {
-      const committed = this.#lastCommitted.get(k);
-      if (committed) this.#currentOffsets.set(k, committed);
-      else this.#currentOffsets.delete(k);
-    }
-    this.#assignment = next;
-    this.taskMetrics.sinkPartitionCount.set(next.size);
-    this.log.info({ assigned: next.size, added: added.length, revoked: revoked.length }, "partition assignment");
-    if (added.length > 0) await this.#o.task.open(added);
-    this.#applyRewinds();
-    this.#applyPauses();
-  }
-
-  /** Seeks the partitions the task asked for with context.offset(); returns the keys it touched. */
-  #applyRewinds(): Set<string> {
-    const touched = new Set<string>();
-    for (const [k, o] of this.#rewinds) {
-      if (!this.#assignment.has(k)) continue;
-      this.#o.consumer.seek({ topic: o.topic, partition: o.partition, offset: String(o.offset) });
-      this.#lastCommitted.set(k, o);
-      this.#currentOffsets.set(k, o);
-      touched.add(k);
-    }
-    this.#rewinds.clear();
-    return touched;
-  }
-
-  async #eachBatch(payload: EachBatchPayload): Promise<void> {
-    let failure: unknown = null;
-    try {
-      // Heartbeats go on while the batch waits for the lock and while put() runs: kafkajs only
-      // heartbeats between batches, and a long put() must not cost the task its partitions.
-      await this.#keepingAlive(payload, () => this.#lock.run(() => this.#deliverBatch(payload)));
-    } catch (e) {
-      failure = e;
-    }
-    if (failure !== null) {
-      this.failFromOutside(asError(failure));
-      return;
-    }
-    // A rebalance seen by a heartbeat while the batch was held: kafkajs must rejoin now.
-    const rebalance = this.#rebalanceError;
-    this.#rebalanceError = null;
-    if (rebalance && !this.stopping) throw rebalance;
-  }
-
-  async #deliverBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, isRunning, isStale } = payload;
-    const { topic, partition } = batch;
-    const key = tpKey(topic, partition);
-    const abandoned = (): boolean => this.stopping || this.paused || this.#taskPaused.has(key) || !isRunning() || isStale() || !this.#assignment.has(key) || this.#rebalanceError !== null;
-    if (abandoned()) {
-      this.#applyPauses();
-      return;
-    }
-    // Rewinds asked for since the last put() apply before anything else is delivered (Kafka
-    // seeks before its next poll): a batch of a rewound partition is dropped and fetched again.
-    if (this.#applyRewinds().has(key)) return;
-    // Kafka's lastCommittedOffsets start at the consumer's position when a partition is
-    // assigned: what a failed preCommit rewinds to. The first record fetched after the
-    // assignment is at that position.
-    if (!this.#lastCommitted.has(key) && batch.messages.length > 0) {
-      const position: TopicPartitionOffset = { topic, partition, offset: Number(batch.messages[0]?.offset) };
-      this.#lastCommitted.set(key, position);
-      if (!this.#currentOffsets.has(key)) this.#currentOffsets.set(key, position);
-    }
-    const high = Number(batch.highWatermark);
-    if (Number.isFinite(high) && batch.messages.length > 0) this.taskMetrics.sinkRecordLagMax.set(Math.max(0, high - Number(batch.lastOffset()) - 1));
-    const max = this.#o.consumerSettings.maxPollRecords;
-    for (let start = 0; start < batch.messages.length; start += max) {
-      if (abandoned()) return;
-      const chunk = batch.messages.slice(start, start + max);
-      const consumed = chunk.map((m) => toConsumed(topic, partition, m));
-      this.#lastBatch = consumed;
-      this.taskMetrics.sinkRecordRead.inc(consumed.length);
-      this.taskMetrics.batchSize.observe(consumed.length);
-      const records: SinkRecord[] = [];
-      for (const c of consumed) {
-        const converted = this.#convertAndTransform(c);
-        const record = converted instanceof Promise ? await converted : converted;
-        if (record !== null) {
-          records.push(record);
-          this.#consumedOf.set(record, c);
-        }
-      }
-      const delivered = await this.#put(records, payload);
-      if (!delivered) return;
-      const last = (consumed[consumed.length - 1] as ConsumedRecord).offset;
-      this.#currentOffsets.set(key, { topic, partition, offset: last + 1 });
-      this.#uncommittedRecords += consumed.length;
-      this.taskMetrics.sinkRecordActive.set(this.#uncommittedRecords);
-      this.#deliveredSinceTick = true;
-      if (!this.#activeTopics.has(topic)) {
-        // KIP-558: the topic is one this connector uses.
-        this.#activeTopics.add(topic);
-        try {
-          this.listener.onTopicActive(this.id.connector, topic);
-        } catch (e) {
-          this.log.warn({ err: e }, "status listener failed");
-        }
-      }
-      const touched = this.#applyRewinds();
-      if (touched.has(key)) return;
-      resolveOffset(String(last));
-      if (this.#commitDue()) await this.#commitOffsets(false);
-    }
-  }
-
-  /** Hands records to put(), redelivering after RetriableExceptions. False when the chunk was abandoned. */
-  async #put(records: SinkRecord[], payload: EachBatchPayload): Promise<boolean> {
-    const { task, operator } = this.#o;
-    for (;;) {
-      const started = performance.now();
-      try {
-        await task.put(records);
-      } catch (e) {
-        if (!isRetriableException(e)) throw new ConnectException("Exiting WorkerSinkTask due to unrecoverable exception.", { cause: e });
-        this.log.error({ err: e }, "RetriableException from SinkTask");
-        if (!(await this.#awaitRedelivery(payload))) return false;
-        continue;
-      }
-      if (this.#o.errantRecordReporter && !operator.withinToleranceLimits()) {
-        throw new ConnectException("Tolerance exceeded in error handler", { cause: new Error("errant records were reported beyond errors.tolerance") });
-      }
-      this.taskMetrics.putBatchSeconds.observe((performance.now() - started) / 1000);
-      this.taskMetrics.sinkRecordSend.inc(records.length);
-      return true;
-    }
-  }
-
-  /** Waits before redelivering (context.timeout, else until the next commit), committing when due. False: abandon. */
-  async #awaitRedelivery(payload: EachBatchPayload): Promise<boolean> {
-    const wait = this.#contextTimeoutMs > 0 ? this.#contextTimeoutMs : Math.max(0, this.#nextCommit - Date.now());
-    this.#contextTimeoutMs = -1;
-    const deadline = Date.now() + wait;
-    while (Date.now() < deadline) {
-      if (this.stopping || this.paused || this.#rebalanceError !== null || !payload.isRunning()) return false;
-      await sleep(Math.min(200, deadline - Date.now()), this.abort.signal);
-      if (this.#commitDue()) await this.#commitOffsets(false);
-    }
-    return !(this.stopping || this.paused || this.#rebalanceError !== null);
-  }
-
-  async #heartbeat(payload: EachBatchPayload): Promise<void> {
-    try {
-      await payload.heartbeat();
-    } catch (e) {
-      this.#rebalanceError = asError(e);
-    }
-  }
-
-  /** Runs fn while heartbeating (kafkajs only heartbeats between batches or when asked). */
-  async #keepingAlive<T>(payload: EachBatchPayload, fn: () => T | Promise<T>): Promise<T> {
-    const every = Math.max(100, Number(this.#o.consumerSettings.config.heartbeatInterval ?? 3000));
-    const timer = setInterval(() => void this.#heartbeat(payload), every);
-    try {
-      return await fn();
-    } finally {
-      clearInterval(timer);
-    }
-  }
+  // ---- conversion ----
 
   /**
    * A consumed record through the converters and the SMT chain: the record, or null when it was
@@ -528,15 +551,14 @@ export class WorkerSinkTask extends WorkerTask {
     return transformed === FAILED ? null : transformed;
   }
 
+  // ---- offset commits ----
+
   #commitDue(): boolean {
-    return this.#commitRequested || Date.now() >= this.#nextCommit;
+    return this.#committing === null && (this.#commitRequested || Date.now() >= this.#nextCommit);
   }
 
-  async #onTick(): Promise<void> {
-    if (this.stopping || !this.#running) return;
-    this.#applyRewinds();
-    if (!this.#commitDue()) return;
-    if (!this.#deliveredSinceTick && !this.paused) {
+  async #onCommitTime(): Promise<void> {
+    if (!this.#deliveredSinceTick && !this.paused && this.#redelivery === null) {
       // Kafka calls put() after every poll, data or not: tasks that buffer rely on it to flush on time.
       try {
         await this.#o.task.put([]);
@@ -547,17 +569,19 @@ export class WorkerSinkTask extends WorkerTask {
     }
     this.#deliveredSinceTick = false;
     await this.#commitOffsets(false);
+    this.#measureLag();
   }
 
   /**
    * preCommit, then commit what it returns (Kafka's commitOffsets). closing: a rebalance or the
-   * end of the task (Kafka commits synchronously then; kafkajs' commits always are).
+   * end of the task, where the commit is waited for; otherwise it goes on in the background.
    */
   async #commitOffsets(closing: boolean): Promise<void> {
-    const { task, operator, consumer } = this.#o;
+    const { task, operator } = this.#o;
+    const consumer = this.#consumer;
     this.#commitRequested = false;
     this.#nextCommit = Date.now() + this.#o.offsetFlushIntervalMs;
-    if (!this.#running || this.cancelled) return;
+    if (!consumer || this.cancelled) return;
     const seq = ++this.#commitSeqNo;
     this.taskMetrics.sinkOffsetCommitSeqNo.set(seq);
     const started = performance.now();
@@ -565,17 +589,11 @@ export class WorkerSinkTask extends WorkerTask {
     await operator.awaitReports();
     let provided: TopicPartitionOffset[];
     try {
-      provided = await task.preCommit([...this.#currentOffsets.values()]);
+      provided = await task.preCommit([...this.#currentOffsets.values()].filter((o) => this.#assignment.has(tpKey(o.topic, o.partition))));
     } catch (e) {
       this.log.error({ err: e, seq }, `Commit of offsets threw an unexpected exception for sequence number ${seq}`);
       this.taskMetrics.offsetCommitFailure.inc();
-      if (!closing) {
-        // Rewind to the last committed offsets: everything since is delivered again.
-        for (const [k, committed] of this.#lastCommitted) {
-          if (this.#assignment.has(k)) consumer.seek({ topic: committed.topic, partition: committed.partition, offset: String(committed.offset) });
-          this.#currentOffsets.set(k, committed);
-        }
-      }
+      if (!closing) this.#rewindToCommitted();
       return;
     }
     if (!provided || provided.length === 0) {
@@ -583,7 +601,7 @@ export class WorkerSinkTask extends WorkerTask {
       this.taskMetrics.sinkOffsetCommitSkip.inc();
       return;
     }
-    const committable = new Map(this.#lastCommitted);
+    const committable = new Map([...this.#lastCommitted].filter(([k]) => this.#assignment.has(k)));
     for (const o of provided) {
       const k = tpKey(o.topic, o.partition);
       if (!this.#assignment.has(k)) {
@@ -592,56 +610,91 @@ export class WorkerSinkTask extends WorkerTask {
       }
       committable.set(k, { topic: o.topic, partition: o.partition, offset: o.offset, ...(o.metadata !== undefined ? { metadata: o.metadata } : {}) });
     }
-    const changed = [...committable].filter(([k, o]) => this.#lastCommitted.get(k)?.offset !== o.offset);
+    const changed = [...committable].filter(([k, o]) => this.#lastCommitted.get(k)?.offset !== o.offset).map(([, o]) => o);
     if (changed.length === 0) {
       this.log.debug({ seq }, "Skipping offset commit, no change since last commit");
       this.taskMetrics.sinkOffsetCommitSkip.inc();
       return;
     }
-    try {
-      await consumer.commitOffsets(changed.map(([, o]) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset), ...(o.metadata !== undefined ? { metadata: o.metadata } : {}) })));
-    } catch (e) {
-      this.log.error({ err: e, seq }, `Commit of offsets failed for sequence number ${seq}`);
-      this.taskMetrics.offsetCommitFailure.inc();
+    const offsets = changed.map((o) => ({ topic: o.topic, partition: o.partition, offset: BigInt(o.offset), ...(o.metadata !== undefined ? { metadata: o.metadata } : {}) }));
+    const commit = consumer.commit(offsets, closing ? this.#o.closingCommitTimeoutMs : this.#o.offsetFlushTimeoutMs).then(
+      () => this.#onCommitted(seq, committable, changed.length, started),
+      (e: unknown) => {
+        this.taskMetrics.offsetCommitFailure.inc();
+        if (seq !== this.#commitSeqNo) this.log.debug({ err: e, seq }, "a superseded offset commit failed");
+        else this.log.error({ err: e, seq }, `Commit of offsets failed for sequence number ${seq}`);
+      },
+    );
+    if (closing) {
+      await commit;
       return;
     }
-    this.#lastCommitted = committable;
+    this.#committing = commit.finally(() => {
+      this.#committing = null;
+    });
+  }
+
+  #onCommitted(seq: number, committed: Map<string, TopicPartitionOffset>, partitions: number, started: number): void {
+    if (seq !== this.#commitSeqNo) {
+      // A later commit (a rebalance's, the shutdown's) or a lost assignment overtook this one.
+      this.log.debug({ seq, current: this.#commitSeqNo }, "ignoring the completion of a superseded offset commit");
+      return;
+    }
+    for (const [k, o] of committed) if (this.#assignment.has(k)) this.#lastCommitted.set(k, o);
     this.#uncommittedRecords = 0;
     this.taskMetrics.sinkRecordActive.set(0);
     this.taskMetrics.sinkOffsetCommitCompletion.inc();
     this.taskMetrics.offsetCommitSuccess.inc();
     this.taskMetrics.offsetCommitSeconds.observe((performance.now() - started) / 1000);
-    this.log.debug({ seq, partitions: changed.length }, "committed offsets");
+    this.log.debug({ seq, partitions }, "committed offsets");
+  }
+
+  /** After a failed preCommit: everything since the last commit is delivered again. */
+  #rewindToCommitted(): void {
+    const consumer = this.#consumer as GroupConsumer;
+    this.#fetched = [];
+    this.#fetchedAt = 0;
+    this.#redelivery = null;
+    for (const [k, committed] of this.#lastCommitted) {
+      if (!this.#assignment.has(k)) continue;
+      consumer.seek(committed, BigInt(committed.offset));
+      this.#currentOffsets.set(k, committed);
+    }
+    this.#applyPauses();
+  }
+
+  /** sink-record-lag-max: how far the delivered position is behind each partition's end, at most. */
+  #measureLag(): void {
+    const consumer = this.#consumer;
+    const partitions = this.assignment();
+    if (!consumer || this.#lagCheck !== null || partitions.length === 0) return;
+    this.#lagCheck = consumer
+      .endOffsets(partitions)
+      .then((ends) => {
+        let max = 0;
+        for (const e of ends) {
+          const at = this.#currentOffsets.get(tpKey(e.topic, e.partition));
+          if (at !== undefined) max = Math.max(max, Number(e.offset) - at.offset);
+        }
+        this.taskMetrics.sinkRecordLagMax.set(max);
+      })
+      .catch((e: unknown) => this.log.debug({ err: e }, "could not measure the lag"))
+      .finally(() => {
+        this.#lagCheck = null;
+      });
   }
 }
 
-function asError(e: unknown): Error {
-  return e instanceof Error ? e : new Error(String(e));
-}
-
-function groupByTopic(partitions: readonly TopicPartition[]): Array<{ topic: string; partitions: number[] }> {
-  const byTopic = new Map<string, number[]>();
-  for (const p of partitions) {
-    let list = byTopic.get(p.topic);
-    if (!list) byTopic.set(p.topic, (list = []));
-    list.push(p.partition);
-  }
-  return [...byTopic].map(([topic, list]) => ({ topic, partitions: list }));
-}
-
-function toConsumed(topic: string, partition: number, message: KafkaMessage): ConsumedRecord {
-  const batchContext = (message as KafkaMessage & { batchContext?: { timestampType?: number } }).batchContext;
-  const ts = Number(message.timestamp);
-  const hasTimestamp = Number.isFinite(ts) && ts >= 0;
-  const timestampType = !hasTimestamp ? TimestampType.NO_TIMESTAMP_TYPE : batchContext?.timestampType === 1 ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME;
+function toConsumed(r: FetchedRecord): ConsumedRecord {
+  const hasTimestamp = Number.isFinite(r.timestamp) && r.timestamp >= 0;
   return {
-    topic,
-    partition,
-    offset: Number(message.offset),
-    timestamp: hasTimestamp ? ts : null,
-    timestampType,
-    key: message.key ?? null,
-    value: message.value ?? null,
-    headers: fromKafkajsHeaders(message.headers),
+    topic: r.topic,
+    partition: r.partition,
+    offset: Number(r.offset),
+    timestamp: hasTimestamp ? r.timestamp : null,
+    timestampType: !hasTimestamp ? TimestampType.NO_TIMESTAMP_TYPE : r.logAppendTime ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME,
+    key: r.key,
+    value: r.value,
+    headers: r.headers,
   };
 }

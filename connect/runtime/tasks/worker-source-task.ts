@@ -2,9 +2,13 @@
 //
 // The poll loop calls poll(), runs each record through the transformation chain and the header,
 // key and value converters (with the connector's error handling), and queues the bytes; a sender
-// loop writes the queue to Kafka in batches (one produce in flight per task, so records of a
-// partition keep their order even through retries), with acks=all by default. Polling stops while
-// more than `buffer.memory` bytes are unacknowledged (backpressure).
+// loop writes the queue to Kafka in batches, with acks=all by default. Each batch is split by
+// partition (records without one get theirs as the Java producer would pick it, see
+// record-partitioner.ts) and each partition's records go in a send of their own, all partitions
+// at once; the next batch waits until the whole batch is acknowledged, so records of a partition
+// keep their order even through retries. One send never covers several partitions: kafkajs can
+// resolve such a send without the records of a broker that died meanwhile (tulios/kafkajs#1303).
+// Polling stops while more than `buffer.memory` bytes are unacknowledged (backpressure).
 //
 // At-least-once: every record is tracked per source partition (SubmittedRecords) from the moment
 // it is polled; its offset becomes committable once it and all earlier records of its partition
@@ -36,6 +40,7 @@ import type { OffsetStorageReaderImpl, OffsetStorageWriter } from "../offset-sto
 import { toKafkajsHeaders } from "../record-headers.ts";
 import type { TaskConverters } from "../task-converters.ts";
 import type { TransformationChain } from "../transformation-chain.ts";
+import type { RecordPartitioner } from "./record-partitioner.ts";
 import { SubmittedRecords, type SubmittedRecord } from "./submitted-records.ts";
 import type { TopicCreation } from "./topic-creation.ts";
 import { WorkerTask, type WorkerTaskOptions } from "./worker-task.ts";
@@ -65,6 +70,8 @@ export interface WorkerSourceTaskOptions extends WorkerTaskOptions {
   producerSettings: ProducerSettings;
   /** The partition kafkajs' partitioner chose for each message (see kafka-clients.ts). */
   partitionOf: WeakMap<object, number>;
+  /** Places records without a partition; learns partition counts from the producer's partitioner. */
+  partitioner: RecordPartitioner;
   /** For topic creation; null when the connector does not create topics. */
   admin: Admin | null;
   topicCreation: TopicCreation | null;
@@ -395,19 +402,53 @@ export class WorkerSourceTask extends WorkerTask {
   }
 
   /**
-   * Sends records until Kafka acknowledges them (retriable errors are retried) or refuses them. A
-   * multi-record send refused as too large is split into single records, as Java's producer
-   * splits a batch on MESSAGE_TOO_LARGE, so only the record that is really too large fails.
+   * Sends a batch: every record gets its partition (records of a topic whose partition count is
+   * not known yet go alone, placed by kafkajs, which then reports the count), then each
+   * partition's records go in a send of their own, all at once. Records keep their order within
+   * each partition: a record sent alone waits for everything before it.
    */
   async #send(batch: Outgoing[]): Promise<void> {
-    const { producer, producerSettings } = this.#o;
-    const byTopic = new Map<string, Message[]>();
-    for (const o of batch) {
-      let messages = byTopic.get(o.topic);
-      if (!messages) byTopic.set(o.topic, (messages = []));
-      messages.push(o.message);
+    const { partitioner, partitionOf } = this.#o;
+    let from = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const o = batch[i] as Outgoing;
+      if (o.message.partition !== undefined) continue;
+      const partition = partitioner.partitionFor(o.topic, (o.message.key as Buffer | null | undefined) ?? null, o.bytes);
+      if (partition !== null) {
+        o.message.partition = partition;
+        partitionOf.set(o.message, partition);
+        continue;
+      }
+      await this.#sendByPartition(batch.slice(from, i));
+      await this.#sendPartition([o]);
+      from = i + 1;
     }
-    const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    await this.#sendByPartition(batch.slice(from));
+  }
+
+  /** One send per partition, in parallel; resolves when all are settled (acknowledged or failed). */
+  async #sendByPartition(records: Outgoing[]): Promise<void> {
+    if (records.length === 0) return;
+    const byPartition = new Map<string, Outgoing[]>();
+    for (const o of records) {
+      const key = `${o.message.partition ?? -1}\u0000${o.topic}`;
+      let list = byPartition.get(key);
+      if (!list) byPartition.set(key, (list = []));
+      list.push(o);
+    }
+    await Promise.all([...byPartition.values()].map((list) => this.#sendPartition(list)));
+  }
+
+  /**
+   * Sends records of one partition (or one record kafkajs places) until Kafka acknowledges them
+   * (retriable errors are retried) or refuses them. A multi-record send refused as too large is
+   * split into single records, as Java's producer splits a batch on MESSAGE_TOO_LARGE, so only
+   * the record that is really too large fails.
+   */
+  async #sendPartition(records: Outgoing[]): Promise<void> {
+    const { producer, producerSettings } = this.#o;
+    const topic = (records[0] as Outgoing).topic;
+    const topicMessages = [{ topic, messages: records.map((o) => o.message) }];
     for (let attempt = 0; ; attempt++) {
       if (this.#cancel.signal.aborted || this.#producerError !== null) return;
       try {
@@ -416,20 +457,22 @@ export class WorkerSourceTask extends WorkerTask {
           this.#producerConnected = true;
         }
         const result = await producer.sendBatch({ topicMessages, acks: producerSettings.acks, timeout: producerSettings.timeoutMs, compression: producerSettings.compression });
-        this.#onAcked(batch, result);
+        this.#onAcked(records, result);
         return;
       } catch (e) {
         if (this.#cancel.signal.aborted) return;
         if (isRetriableKafkaError(e)) {
-          this.log.warn({ err: e, attempt }, "Failed to send records to Kafka, backing off before retrying");
+          this.log.warn({ err: e, attempt, topic, partition: records[0]?.message.partition }, "Failed to send records to Kafka, backing off before retrying");
           await sleep(Math.min(100 * 2 ** attempt, 5000), this.#cancel.signal);
           continue;
         }
-        if (batch.length > 1 && isTooLargeError(e)) {
-          for (const o of batch) await this.#send([o]);
+        if (records.length > 1 && isTooLargeError(e)) {
+          for (const o of records) await this.#sendPartition([o]);
           return;
         }
-        await this.#onSendFailed(batch, e instanceof Error ? e : new Error(String(e)));
+        // A partition the topic may no longer have: look the count up again before the next record.
+        this.#o.partitioner.forget(topic);
+        await this.#onSendFailed(records, e instanceof Error ? e : new Error(String(e)));
         return;
       }
     }

@@ -3,11 +3,20 @@
 // readToEnd() waits until the records that were in the topic when it was called have all been
 // handed to the owner. Writes go through a kafkajs producer with acks=all, each key to the
 // partition Kafka's Java producer would pick for it (murmur2), so that hub and Kafka Connect
-// workers agree where a key lives. Reading uses the hub's PartitionReader (assign, no group).
+// workers agree where a key lives; a write of several records makes one send per partition,
+// because a kafkajs send spanning partitions led by several brokers can resolve without the
+// records of a broker that died mid-send (tulios/kafkajs#1303). Reading uses the hub's
+// PartitionReader (assign, no group).
+//
+// On a cluster of several brokers a topic just created reaches the brokers one by one, and one
+// may answer "unknown topic" meanwhile: start() waits (up to topicWaitMs) until the metadata
+// describes the topic, as Kafka's KafkaBasedLog waits for partitionsFor().
 import { type Kafka, Partitioners, type Producer } from "kafkajs";
+import { errorName } from "../../../broker/protocol/generated/errors.ts";
 import { ConnectException } from "../../api/index.ts";
-import { type ConsumedRecord, type KafkaClusterClient, PartitionReader } from "../../../lib/kafka-client/index.ts";
+import { type ConsumedRecord, ErrorCode, isRetriable, type KafkaClusterClient, PartitionReader } from "../../../lib/kafka-client/index.ts";
 import type { Logger } from "../../../lib/logger.ts";
+import { isRetriableKafkaError, sleep } from "../../runtime/kafka-errors.ts";
 import { partitionForKey } from "./murmur2.ts";
 import { ensureTopic, type TopicDescription, type TopicPurpose } from "./topic-admin.ts";
 
@@ -23,6 +32,8 @@ export interface KafkaBasedLogOptions {
   readonly log: Logger;
   /** How long readToEnd() waits by default (Kafka's 30 s for its stores). */
   readonly readToEndTimeoutMs?: number;
+  /** How long start() waits for the topic to be created and described (Kafka's 30 s). */
+  readonly topicWaitMs?: number;
 }
 
 interface EndWaiter {
@@ -56,18 +67,28 @@ export class KafkaBasedLog {
 
   /** Creates or checks the topic, starts the producer and reads everything already there. */
   async start(): Promise<void> {
+    const deadline = Date.now() + (this.#options.topicWaitMs ?? 30_000);
     const admin = this.#options.kafka.admin();
     await admin.connect();
     try {
-      await ensureTopic(admin, this.#options.topic, this.#options.purpose, this.#log);
-      const [meta] = (await admin.fetchTopicMetadata({ topics: [this.topic] })).topics;
-      this.#partitions = meta?.partitions.length ?? 0;
-      if (this.#partitions === 0) throw new ConnectException(`topic ${this.topic} has no partitions`);
+      // A broker that has not heard of a topic another worker just created may answer "unknown"
+      // to the checks of an existing topic: asked again, it (or another) knows.
+      for (let wait = 100; ; wait = Math.min(wait * 2, 1000)) {
+        try {
+          await ensureTopic(admin, this.#options.topic, this.#options.purpose, this.#log);
+          break;
+        } catch (e) {
+          if (!isRetriableKafkaError(e) || Date.now() + wait >= deadline) throw e;
+          this.#log.debug({ err: (e as Error).message }, "the topic cannot be checked yet; retrying");
+          await sleep(wait);
+        }
+      }
     } finally {
       await admin.disconnect();
     }
-    // Ordering matters (task configs before their commit): one request in flight, no retries
-    // that could reorder, and no idempotence, as Kafka's Connect producers are configured.
+    this.#partitions = await this.#awaitPartitionCount(deadline);
+    // Ordering matters (task configs before their commit): one request in flight and no
+    // idempotence, as Kafka's Connect producers are configured.
     // Every record names its partition (murmur2, as Kafka's producer); the partitioner is unused.
     this.#producer = this.#options.kafka.producer({ maxInFlightRequests: 1, idempotent: false, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     await this.#producer.connect();
@@ -103,19 +124,45 @@ export class KafkaBasedLog {
     });
   }
 
-  /** Writes several records (each to its key's partition) in one request; resolves once all are acknowledged. */
+  /**
+   * Writes several records, each to its key's partition (one send per partition, all at once,
+   * each keeping the records' order); resolves once all are acknowledged.
+   */
   async sendAll(records: ReadonlyArray<{ key: string | Buffer; value: Buffer | null; partition?: number }>): Promise<void> {
     const producer = this.#producer;
     if (!producer) throw new ConnectException(`the log of ${this.topic} is not started`);
-    if (records.length === 0) return;
-    await producer.send({
-      topic: this.topic,
-      acks: -1,
-      messages: records.map((r) => {
-        const keyBytes = typeof r.key === "string" ? Buffer.from(r.key, "utf8") : r.key;
-        return { key: keyBytes, value: r.value, partition: r.partition ?? partitionForKey(keyBytes, this.#partitions) };
-      }),
-    });
+    const byPartition = new Map<number, Array<{ key: Buffer; value: Buffer | null; partition: number }>>();
+    for (const r of records) {
+      const key = typeof r.key === "string" ? Buffer.from(r.key, "utf8") : r.key;
+      const partition = r.partition ?? partitionForKey(key, this.#partitions);
+      let list = byPartition.get(partition);
+      if (!list) byPartition.set(partition, (list = []));
+      list.push({ key, value: r.value, partition });
+    }
+    await Promise.all([...byPartition.values()].map((messages) => producer.send({ topic: this.topic, acks: -1, messages })));
+  }
+
+  /** The topic's partition count once the metadata describes it, retrying until the deadline. */
+  async #awaitPartitionCount(deadline: number): Promise<number> {
+    const client = this.#options.client;
+    for (let wait = 100; ; wait = Math.min(wait * 2, 1000)) {
+      let last: string;
+      try {
+        const topic = (await client.refreshMetadata([this.topic])).topics.get(this.topic);
+        if (topic && topic.errorCode === ErrorCode.NONE && topic.partitions.size > 0) return topic.partitions.size;
+        last = topic ? (topic.errorCode === ErrorCode.NONE ? "no partitions" : errorName(topic.errorCode)) : "not in the answer";
+      } catch (e) {
+        if (!isRetriable(e)) throw e;
+        last = (e as Error).message;
+      }
+      if (Date.now() + wait >= deadline) {
+        throw new ConnectException(
+          `Could not read the partitions of topic ${this.topic} in time (last answer: ${last}): the brokers may be unreachable or the topic's partitions unavailable, ` +
+            `or a topic just created has not reached every broker yet`,
+        );
+      }
+      await sleep(wait);
+    }
   }
 
   /** Resolves once every record written before the call has been handed to onRecord. */

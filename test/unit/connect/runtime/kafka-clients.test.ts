@@ -43,6 +43,22 @@ describe("client settings", () => {
     expect(() => consumerSettings({ "auto.offset.reset": "none" })).toThrow(ConfigException);
   });
 
+  it("maps the Java consumer's keys onto the sink consumer, and refuses what it cannot do", () => {
+    const settings = consumerSettings({
+      ...consumerProps(worker(), id, {}),
+      "session.timeout.ms": "10000",
+      "max.poll.interval.ms": "60000",
+      "partition.assignment.strategy": "org.apache.kafka.clients.consumer.RoundRobinAssignor",
+      "allow.auto.create.topics": "false",
+    });
+    expect(settings.client).toMatchObject({ bootstrapServers: ["b1:9092", "b2:9092"], clientId: "connector-consumer-c-2", requestTimeoutMs: 30000 });
+    expect(settings.group).toMatchObject({ groupId: "connect-c", sessionTimeoutMs: 10000, heartbeatIntervalMs: 3000, rebalanceTimeoutMs: 60000, autoOffsetReset: "earliest", allowAutoTopicCreation: false });
+    expect(settings.group.assignors.map((a) => a.name)).toEqual(["roundrobin"]);
+    expect(consumerSettings({}).group.assignors.map((a) => a.name)).toEqual(["range"]);
+    expect(() => consumerSettings({ "security.protocol": "SSL" })).toThrow(ConfigException);
+    expect(() => consumerSettings({ "isolation.level": "read_committed" })).toThrow(ConfigException);
+  });
+
   it("gives admin clients the worker's un-prefixed settings too", () => {
     const props = adminProps(worker(), id, {});
     expect(props).toMatchObject({ "security.protocol": "PLAINTEXT", "request.timeout.ms": "7000", "client.id": "connector-adminclient-c-2" });

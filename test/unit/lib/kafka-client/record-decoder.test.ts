@@ -31,9 +31,9 @@ describe("decodeRecordBatches", () => {
     const batch = buildBatch([rec("k1", "v1", { a: "1", b: null }, 1_700_000_000_000n), rec(null, "v2", {}, 1_700_000_000_005n), rec("k3", null, { "ü": "x" }, 1_700_000_000_002n)], { baseOffset: 10n });
     const { records, next } = decode(batch, 10n);
     expect(records).toEqual([
-      { topic: "t", partition: 3, offset: 10n, timestamp: 1_700_000_000_000, key: Buffer.from("k1"), value: Buffer.from("v1"), headers: [{ key: "a", value: Buffer.from("1") }, { key: "b", value: null }] },
-      { topic: "t", partition: 3, offset: 11n, timestamp: 1_700_000_000_005, key: null, value: Buffer.from("v2"), headers: [] },
-      { topic: "t", partition: 3, offset: 12n, timestamp: 1_700_000_000_002, key: Buffer.from("k3"), value: null, headers: [{ key: "ü", value: Buffer.from("x") }] },
+      { topic: "t", partition: 3, offset: 10n, timestamp: 1_700_000_000_000, logAppendTime: false, key: Buffer.from("k1"), value: Buffer.from("v1"), headers: [{ key: "a", value: Buffer.from("1") }, { key: "b", value: null }] },
+      { topic: "t", partition: 3, offset: 11n, timestamp: 1_700_000_000_005, logAppendTime: false, key: null, value: Buffer.from("v2"), headers: [] },
+      { topic: "t", partition: 3, offset: 12n, timestamp: 1_700_000_000_002, logAppendTime: false, key: Buffer.from("k3"), value: null, headers: [{ key: "ü", value: Buffer.from("x") }] },
     ]);
     expect(next).toBe(13n);
   });
@@ -107,7 +107,10 @@ describe("decodeRecordBatches", () => {
     const batch = buildBatch([rec("a", "1", {}, 5n), rec("b", "2", {}, 9n)], { logAppendTime: true });
     batch.writeBigInt64BE(1_234_567n, 35);
     batch.writeUInt32BE(crc32c(batch.subarray(21)), 17);
-    expect(decode(batch).records.map((r) => r.timestamp)).toEqual([1_234_567, 1_234_567]);
+    expect(decode(batch).records.map((r) => [r.timestamp, r.logAppendTime])).toEqual([
+      [1_234_567, true],
+      [1_234_567, true],
+    ]);
   });
 
   it("refuses corrupt batches", () => {
