@@ -17,6 +17,9 @@ const READ_CHUNK_BYTES = 64 * 1024;
 
 export class FileStreamSourceTask extends SourceTask {
   #settings: FileStreamSourceSettings | null = null;
+  // One partition object for every record: the runtime caches a partition's identity per
+  // object, so a fresh object per record would make it recompute that for each one.
+  #sourcePartition: Readonly<Record<string, string | null>> = {};
   #handle: FileHandle | null = null;
   /** Where the next read from the file starts. */
   #readPosition = 0;
@@ -34,6 +37,7 @@ export class FileStreamSourceTask extends SourceTask {
 
   override start(props: ConnectorProps): void {
     this.#settings = parseSourceSettings(props);
+    this.#sourcePartition = Object.freeze({ [FILENAME_FIELD]: this.#settings.file });
     this.#stopped = false;
     this.#sleeper.reset();
     if (this.#settings.file === null) this.#startStdin();
@@ -131,7 +135,7 @@ export class FileStreamSourceTask extends SourceTask {
 
   #record(settings: FileStreamSourceSettings, text: string): SourceRecord {
     return new SourceRecord({
-      sourcePartition: { [FILENAME_FIELD]: settings.file },
+      sourcePartition: this.#sourcePartition,
       sourceOffset: { [POSITION_FIELD]: this.#streamOffset },
       topic: settings.topic,
       kafkaPartition: null,
