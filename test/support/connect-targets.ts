@@ -3,7 +3,10 @@
 // (the hub's broker or the Apache Kafka service), so that the same expectations are checked
 // against both and any difference is a failing test. Both run in distributed mode (Kafka's
 // answers were measured on a distributed worker: internal topics, a group, a leader), and both
-// are handed to the scenario only once ready in the same sense.
+// are handed to the scenario only once ready in the same sense. Their config, offset and status
+// topics are named after their group (connect-group.ts) and listed, so that a suite can check
+// how they were created.
+import { connectGroupProps } from "./connect-group.ts";
 import { startHubConnectWorker } from "./hub-connect.ts";
 import { httpStatus, startKafkaConnect } from "./kafka-connect-process.ts";
 
@@ -16,8 +19,20 @@ export interface ConnectTarget {
   readonly name: ConnectTargetName;
   /** The REST API's base URL, without a trailing slash. */
   readonly url: string;
+  /** The worker's config, offset and status topics, in that order. */
+  readonly internalTopics: readonly [string, string, string];
   stop(): Promise<void>;
 }
+
+export interface ConnectTargetOptions {
+  /**
+   * Replication factor of the internal topics. Default: each worker's test default (Kafka
+   * Connect's 1, the hub's -1, the broker's default), which suits a one-broker cluster.
+   */
+  readonly replicationFactor?: number;
+}
+
+let counter = 0;
 
 const READY_TIMEOUT_MS = 60_000;
 
@@ -34,12 +49,15 @@ async function untilReady(url: string): Promise<void> {
   }
 }
 
-export async function openConnectTarget(name: ConnectTargetName, bootstrap: string): Promise<ConnectTarget> {
+export async function openConnectTarget(name: ConnectTargetName, bootstrap: string, options: ConnectTargetOptions = {}): Promise<ConnectTarget> {
+  const rf = options.replicationFactor;
   if (name === "kafka-connect") {
-    const worker = await startKafkaConnect({ bootstrap });
-    return { name, url: worker.url, stop: () => worker.stop() };
+    const worker = await startKafkaConnect({ bootstrap, ...(rf === undefined ? {} : { replicationFactor: rf }) });
+    return { name, url: worker.url, internalTopics: [worker.configTopic, worker.offsetTopic, worker.statusTopic], stop: () => worker.stop() };
   }
-  const worker = await startHubConnectWorker({ bootstrap, mode: "distributed" });
+  const group = `hub-connect-${process.pid}-${Date.now().toString(36)}-t${++counter}`;
+  const groupProps = connectGroupProps(group, rf === undefined ? undefined : String(rf));
+  const worker = await startHubConnectWorker({ bootstrap, mode: "distributed", group, props: groupProps });
   const url = worker.url.replace(/\/+$/, "");
   try {
     await untilReady(url);
@@ -47,5 +65,6 @@ export async function openConnectTarget(name: ConnectTargetName, bootstrap: stri
     await worker.stop();
     throw err;
   }
-  return { name, url, stop: () => worker.stop() };
+  const internalTopics = [groupProps["config.storage.topic"], groupProps["offset.storage.topic"], groupProps["status.storage.topic"]] as [string, string, string];
+  return { name, url, internalTopics, stop: () => worker.stop() };
 }
