@@ -106,7 +106,25 @@ async function registeredBrokers(bootstrap: string): Promise<number[]> {
   }
 }
 
+/** Attempts at start-up when a node could not bind its port (see below). */
+const BIND_ATTEMPTS = 3;
+
 export async function startKafkaCluster(options: KafkaClusterOptions = {}): Promise<KafkaCluster> {
+  // The ports are chosen free, then released for the JVMs to bind seconds later; another process
+  // on the machine (another test file starting servers) can take one in between. That is a race
+  // of the harness, not of Kafka: start again on fresh ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startKafkaClusterOnce(options);
+    } catch (error) {
+      const lostPortRace = error instanceof Error && /exited during start-up/.test(error.message) && /Address already in use|BindException|Unable to start acceptor/.test(error.message);
+      if (!lostPortRace || attempt >= BIND_ATTEMPTS) throw error;
+      say(`a node could not bind its port (taken since it was chosen); starting again on new ports (attempt ${attempt + 1} of ${BIND_ATTEMPTS})`);
+    }
+  }
+}
+
+async function startKafkaClusterOnce(options: KafkaClusterOptions): Promise<KafkaCluster> {
   const count = options.nodes ?? 3;
   const startTimeoutMs = options.startTimeoutMs ?? 150_000;
   const started = Date.now();
