@@ -47,16 +47,5 @@ export function isTooLargeError(e: unknown): boolean {
   return found;
 }
 
-/** Resolves after ms, or as soon as the signal aborts (never rejects). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal?.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
+// One interruptible sleep for the runtime and the client (callers import it from here).
+export { sleep } from "../../lib/kafka-client/backoff.ts";

@@ -49,3 +49,14 @@ export function createTaskConverters(registry: PluginRegistry, worker: WorkerCon
   header.configure({ ...headerSource.props, [CONVERTER_TYPE_CONFIG]: "header" });
   return { key, value, header, keyClass: displayClass(keyPlugin), valueClass: displayClass(valuePlugin), headerClass: displayClass(headerPlugin) };
 }
+
+/** Closes a task's converters; failures are ignored (converters hold nothing that outlives the task). */
+export function closeConverters(c: TaskConverters): void {
+  for (const converter of [c.key, c.value, c.header]) {
+    try {
+      converter.close();
+    } catch {
+      // nothing to release
+    }
+  }
+}

@@ -20,7 +20,7 @@ import { ConnectMetrics, type TaskMetrics } from "./metrics.ts";
 import { OffsetStorageReaderImpl, OffsetStorageWriter } from "./offset-storage.ts";
 import type { PluginRegistry } from "./plugins/registry.ts";
 import { toKafkajsHeaders } from "./record-headers.ts";
-import { createTaskConverters, type TaskConverters } from "./task-converters.ts";
+import { closeConverters, createTaskConverters, type TaskConverters } from "./task-converters.ts";
 import { RecordPartitioner } from "./tasks/record-partitioner.ts";
 import { TopicCreation } from "./tasks/topic-creation.ts";
 import { WorkerSinkTask } from "./tasks/worker-sink-task.ts";
@@ -432,12 +432,3 @@ export class ConnectWorker implements Worker {
   }
 }
 
-function closeConverters(c: TaskConverters): void {
-  for (const converter of [c.key, c.value, c.header]) {
-    try {
-      converter.close();
-    } catch {
-      // nothing to release
-    }
-  }
-}

@@ -32,6 +32,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Kafka, logLevel, type Admin } from "kafkajs";
+import { CLOCK_TICKS, MemorySampler, median, readStatusKiB, versionOf } from "./process-stats.ts";
 import { hubCacheDir, kafkaToolsDir } from "../services/index.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -254,17 +255,6 @@ function freePort(): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 // The broker process: its memory and CPU, read from /proc
 
-const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"]).stdout?.toString().trim()) || 100;
-
-function readStatusKiB(pid: number): { rss: number; hwm: number } | undefined {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0);
-    return { rss: field("VmRSS"), hwm: field("VmHWM") };
-  } catch {
-    return undefined;
-  }
-}
 
 function cpuSeconds(pid: number): number | undefined {
   try {
@@ -274,30 +264,6 @@ function cpuSeconds(pid: number): number | undefined {
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
   } catch {
     return undefined;
-  }
-}
-
-class MemorySampler {
-  private peakKiB = 0;
-  private readonly timer: NodeJS.Timeout;
-  private readonly pid: number;
-
-  constructor(pid: number) {
-    this.pid = pid;
-    this.sample();
-    this.timer = setInterval(() => this.sample(), 100);
-  }
-
-  private sample(): void {
-    const s = readStatusKiB(this.pid);
-    if (s) this.peakKiB = Math.max(this.peakKiB, s.rss, s.hwm);
-  }
-
-  /** Peak resident set in MiB, the larger of VmHWM and every VmRSS sample. */
-  stop(): number {
-    this.sample();
-    clearInterval(this.timer);
-    return this.peakKiB / 1024;
   }
 }
 
@@ -714,13 +680,6 @@ const METRICS: Metric[] = [
   { key: "brokerCpuSecs", label: "broker CPU time, whole run    s", better: "lower", digits: 1, get: (s) => s.brokerCpuSecs },
 ];
 
-function median(values: number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
 type Medians = Record<string, number | undefined>;
 
 function mediansOf(samples: Sample[]): Medians {
@@ -812,11 +771,6 @@ function printProfile(file: string, summary: ProfileSummary): void {
 
 // ---------------------------------------------------------------------------------------------
 // Main
-
-function versionOf(cmd: string, args: string[]): string {
-  const r = spawnSync(cmd, args, { encoding: "utf8" });
-  return `${r.stdout ?? ""}${r.stderr ?? ""}`.trim().split("\n")[0] ?? "unknown";
-}
 
 async function main(): Promise<void> {
   if (!existsSync(join(TOOLS, "kafka-producer-perf-test")) || !existsSync(join(KAFKA_HOME, "libs", ".complete"))) {

@@ -43,6 +43,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Kafka, logLevel, type Admin } from "kafkajs";
+import { CLOCK_TICKS, MemorySampler, median, readStatusKiB, versionOf } from "./process-stats.ts";
 import { requireService } from "../services/index.ts";
 import { BrokerProcess, freePort } from "../support/broker-process.ts";
 import { KAFKA_CONNECT_VERSION, kafkaConnectHome, startKafkaConnect, type KafkaConnectWorker } from "../support/kafka-connect-process.ts";
@@ -243,17 +244,6 @@ function fileTail(file: string, lines = 20): string {
 // ---------------------------------------------------------------------------------------------
 // /proc: memory and CPU of a process, and the JVM that startKafkaConnect spawns
 
-const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"]).stdout?.toString().trim()) || 100;
-
-function readStatusKiB(pid: number): { rss: number; hwm: number } | undefined {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0);
-    return { rss: field("VmRSS"), hwm: field("VmHWM") };
-  } catch {
-    return undefined;
-  }
-}
 
 /** Fields of /proc/<pid>/stat after the command name (state is [0], ppid [1], utime [11], stime [12]). */
 function statFields(pid: number): { comm: string; fields: string[] } | undefined {
@@ -298,30 +288,6 @@ const processAlive = (pid: number): boolean => {
   const s = statFields(pid);
   return s !== undefined && s.fields[0] !== "Z";
 };
-
-class MemorySampler {
-  private peakKiB = 0;
-  private readonly timer: NodeJS.Timeout;
-  private readonly pid: number;
-
-  constructor(pid: number) {
-    this.pid = pid;
-    this.sample();
-    this.timer = setInterval(() => this.sample(), 100);
-  }
-
-  private sample(): void {
-    const s = readStatusKiB(this.pid);
-    if (s) this.peakKiB = Math.max(this.peakKiB, s.rss, s.hwm);
-  }
-
-  /** Peak resident set in MiB, the larger of VmHWM and every VmRSS sample. */
-  stop(): number {
-    this.sample();
-    clearInterval(this.timer);
-    return this.peakKiB / 1024;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // HTTP against a worker's REST API
@@ -880,13 +846,6 @@ const METRICS: Metric[] = [
   { key: "cpuSecs", label: "worker CPU time over the run (with start-up), s", better: "lower", digits: 1, get: (s) => s.cpuSecs },
 ];
 
-function median(values: number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
 type Medians = Record<string, number | undefined>;
 
 function mediansOf(samples: Sample[]): Medians {
@@ -927,11 +886,6 @@ function markdownTable(broker: BrokerName, medians: Partial<Record<WorkerName, M
 
 // ---------------------------------------------------------------------------------------------
 // Main
-
-function versionOf(cmd: string, args: string[]): string {
-  const r = spawnSync(cmd, args, { encoding: "utf8" });
-  return `${r.stdout ?? ""}${r.stderr ?? ""}`.trim().split("\n")[0] ?? "unknown";
-}
 
 async function main(): Promise<void> {
   if (WORKERS_RUN.some((w) => w !== "hub") && !existsSync(join(kafkaConnectHome(), "libs", ".complete"))) {

@@ -177,20 +177,7 @@ export class WorkerSinkTask extends WorkerTask implements RebalanceListener {
       }
     }
     await consumer?.close().catch((e: unknown) => this.log.warn({ err: e }, "could not close the consumer"));
-    try {
-      this.#o.chain.close();
-    } catch (e) {
-      this.log.warn({ err: e }, "could not close the transformation chain");
-    }
-    await this.#o.operator.close().catch((e: unknown) => this.log.warn({ err: e }, "could not close the error reporters"));
-    for (const c of [this.#o.converters.key, this.#o.converters.value, this.#o.converters.header]) {
-      try {
-        c.close();
-      } catch {
-        // Converters hold nothing that outlives the task.
-      }
-    }
-    this.taskMetrics.remove();
+    await this.closePipeline(this.#o.chain, this.#o.operator, this.#o.converters);
   }
 
   /** One turn of the loop (Kafka's WorkerSinkTask.iteration). */

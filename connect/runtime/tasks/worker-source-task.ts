@@ -177,20 +177,7 @@ export class WorkerSourceTask extends WorkerTask {
     await this.#o.producer.disconnect().catch((e: unknown) => this.log.warn({ err: e }, "could not close the producer"));
     if (this.#o.admin) await this.#o.admin.disconnect().catch(() => {});
     await this.#senderDone?.catch(() => {});
-    try {
-      this.#o.chain.close();
-    } catch (e) {
-      this.log.warn({ err: e }, "could not close the transformation chain");
-    }
-    await this.#o.operator.close().catch((e: unknown) => this.log.warn({ err: e }, "could not close the error reporters"));
-    for (const c of [this.#o.converters.key, this.#o.converters.value, this.#o.converters.header]) {
-      try {
-        c.close();
-      } catch {
-        // Converters hold nothing that outlives the task.
-      }
-    }
-    this.taskMetrics.remove();
+    await this.closePipeline(this.#o.chain, this.#o.operator, this.#o.converters);
   }
 
   async #tryStopTask(): Promise<void> {

@@ -15,6 +15,7 @@ import type { ConnectorId } from "../herder/entities.ts";
 import type { TargetState } from "../herder/herder.ts";
 import type { ConnectMetrics, TaskMetrics } from "../metrics.ts";
 import type { StatusListener } from "../worker-contract.ts";
+import { closeConverters, type TaskConverters } from "../task-converters.ts";
 
 export interface WorkerTaskOptions {
   id: ConnectorId;
@@ -169,6 +170,18 @@ export abstract class WorkerTask {
   protected abstract execute(): Promise<void>;
   /** Releases everything (called once, after execute, whether it failed or not). */
   protected abstract close(): Promise<void>;
+
+  /** Closes what source and sink tasks both own: the SMT chain, the error reporters, the converters, the task's metrics. */
+  protected async closePipeline(chain: { close(): void }, operator: { close(): Promise<void> }, converters: TaskConverters): Promise<void> {
+    try {
+      chain.close();
+    } catch (e) {
+      this.log.warn({ err: e }, "could not close the transformation chain");
+    }
+    await operator.close().catch((e: unknown) => this.log.warn({ err: e }, "could not close the error reporters"));
+    closeConverters(converters);
+    this.taskMetrics.remove();
+  }
   protected onStopRequested(): void {}
   protected onCancel(): void {}
   protected onTargetStateChange(_state: TargetState): void {}
