@@ -219,6 +219,8 @@ export interface ProducerSettings {
   batchSize: number;
   /** metadata.max.age.ms: how long a topic's partition count is trusted before it is looked up again. */
   metadataMaxAgeMs: number;
+  /** allow.auto.create.topics: whether asking about a missing topic may create it. */
+  allowAutoTopicCreation: boolean;
 }
 
 function acksOf(raw: string | undefined): number {
@@ -253,26 +255,16 @@ function compressionOf(raw: string | undefined): CompressionTypes {
 }
 
 /**
- * Producer settings. kafkajs' partitioner (murmur2 for keyed records, as the Java producer)
- * places only the records the runtime could not place itself (see record-partitioner.ts); it
- * remembers the partition chosen for each message, so retries send it to the same partition
- * and acknowledgements can be mapped back to records, and reports the partition count it saw
- * for the topic (onPartitionCount), from the producer's own metadata.
+ * Producer settings: for the source tasks' producer (lib/kafka-client's PartitionProducer, the
+ * runtime choosing partitions itself, see tasks/record-partitioner.ts) and, through `config`,
+ * for the kafkajs producers of dead letter queues.
  */
-export function producerSettings(props: ClientProps, partitionOf: WeakMap<object, number>, onPartitionCount?: (topic: string, partitions: number) => void): ProducerSettings {
-  const inner = Partitioners.DefaultPartitioner();
+export function producerSettings(props: ClientProps): ProducerSettings {
   const config: ProducerConfig = {
-    allowAutoTopicCreation: true,
+    allowAutoTopicCreation: props["allow.auto.create.topics"] !== "false",
     idempotent: props["enable.idempotence"] === "true" && props["transactional.id"] === undefined,
     maxInFlightRequests: intOf(props, "max.in.flight.requests.per.connection", 1),
-    createPartitioner: () => (args) => {
-      if (args.partitionMetadata.length > 0) onPartitionCount?.(args.topic, args.partitionMetadata.length);
-      const known = partitionOf.get(args.message);
-      if (known !== undefined) return known;
-      const chosen = inner(args);
-      partitionOf.set(args.message, chosen);
-      return chosen;
-    },
+    createPartitioner: Partitioners.DefaultPartitioner,
   };
   const settings: ProducerSettings = {
     config,
@@ -283,9 +275,30 @@ export function producerSettings(props: ClientProps, partitionOf: WeakMap<object
     bufferMemory: intOf(props, "buffer.memory", 33554432),
     batchSize: Math.max(1, intOf(props, "batch.size", 16384)),
     metadataMaxAgeMs: intOf(props, "metadata.max.age.ms", 300000),
+    allowAutoTopicCreation: config.allowAutoTopicCreation !== false,
   };
   if (config.idempotent && settings.acks !== -1) config.idempotent = false;
   return settings;
+}
+
+/**
+ * Options of the project's Kafka client (lib/kafka-client) for these Java-style settings: the
+ * sink tasks' consumer, the source tasks' producer and the worker's own client use it.
+ */
+export function clusterClientOptions(props: ClientProps): Omit<KafkaClusterClientOptions, "logger"> {
+  const protocol = (props["security.protocol"] ?? "PLAINTEXT").toUpperCase();
+  if (protocol !== "PLAINTEXT") {
+    throw new ConfigException("security.protocol", protocol, "the hub's Kafka client connects with PLAINTEXT only (no TLS or SASL yet)");
+  }
+  return {
+    bootstrapServers: (props["bootstrap.servers"] ?? "localhost:9092")
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== ""),
+    clientId: props["client.id"] || "hub-connect",
+    requestTimeoutMs: intOf(props, "request.timeout.ms", 30000),
+    connectTimeoutMs: intOf(props, "socket.connection.setup.timeout.ms", 10000),
+  };
 }
 
 export interface ConsumerSettings {
@@ -313,10 +326,6 @@ export function consumerSettings(props: ClientProps): ConsumerSettings {
   if (reset !== "earliest" && reset !== "latest") {
     throw new ConfigException("auto.offset.reset", reset, "hub supports earliest and latest");
   }
-  const protocol = (props["security.protocol"] ?? "PLAINTEXT").toUpperCase();
-  if (protocol !== "PLAINTEXT") {
-    throw new ConfigException("security.protocol", protocol, "the sink tasks' consumer connects with PLAINTEXT only (the hub's Kafka client has no TLS or SASL yet)");
-  }
   const isolation = (props["isolation.level"] ?? "read_uncommitted").toLowerCase();
   if (isolation !== "read_uncommitted") throw new ConfigException("isolation.level", isolation, "the sink tasks' consumer reads read_uncommitted only");
   const groupId = props["group.id"] ?? "";
@@ -327,15 +336,7 @@ export function consumerSettings(props: ClientProps): ConsumerSettings {
     maxPollRecords: Math.max(1, intOf(props, "max.poll.records", 500)),
     fetchMaxWaitMs: Math.max(0, intOf(props, "fetch.max.wait.ms", 500)),
     defaultApiTimeoutMs: intOf(props, "default.api.timeout.ms", 60000),
-    client: {
-      bootstrapServers: (props["bootstrap.servers"] ?? "localhost:9092")
-        .split(",")
-        .map((s) => s.trim())
-        .filter((s) => s !== ""),
-      clientId: props["client.id"] || "hub-connect",
-      requestTimeoutMs: intOf(props, "request.timeout.ms", 30000),
-      connectTimeoutMs: intOf(props, "socket.connection.setup.timeout.ms", 10000),
-    },
+    client: clusterClientOptions(props),
     group: {
       groupId,
       groupInstanceId: props["group.instance.id"] || null,

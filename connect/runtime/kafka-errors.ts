@@ -1,9 +1,13 @@
-// Which kafkajs failures are worth retrying, the way the Java clients decide: protocol errors
+// Which client failures are worth retrying, the way the Java clients decide: the project's own
+// client (lib/kafka-client) says so on its errors; for kafkajs' (the admin and dead letter queue
+// producers), protocol errors
 // Kafka marks retriable (NOT_LEADER_OR_FOLLOWER, UNKNOWN_TOPIC_OR_PARTITION while a topic is
 // being created, REQUEST_TIMED_OUT ...) and everything below the protocol (connections, request
 // deadlines, metadata not loaded yet) are; a protocol error Kafka marks non-retriable
 // (MESSAGE_TOO_LARGE, TOPIC_AUTHORIZATION_FAILED, INVALID_RECORD ...) is not, even when kafkajs
 // has wrapped it in "number of retries exceeded"; nor is anything that is not a kafkajs error.
+
+import { ConnectionError, ErrorCode, isRetriable, KafkaError, RequestTimeoutError } from "../../lib/kafka-client/errors.ts";
 
 interface KafkajsErrorLike {
   name?: string;
@@ -25,6 +29,7 @@ function walk(e: unknown, seen: Set<unknown>, visit: (err: KafkajsErrorLike) => 
 }
 
 export function isRetriableKafkaError(e: unknown): boolean {
+  if (e instanceof KafkaError || e instanceof ConnectionError || e instanceof RequestTimeoutError) return isRetriable(e);
   let kafkajs = false;
   let fatal = false;
   walk(e, new Set(), (err) => {
@@ -40,6 +45,7 @@ export function isRetriableKafkaError(e: unknown): boolean {
 
 /** A produce refused because a batch (or request) was too large: MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE. */
 export function isTooLargeError(e: unknown): boolean {
+  if (e instanceof KafkaError) return e.code === ErrorCode.MESSAGE_TOO_LARGE || e.code === ErrorCode.RECORD_LIST_TOO_LARGE;
   let found = false;
   walk(e, new Set(), (err) => {
     if (err.type === "MESSAGE_TOO_LARGE" || err.type === "RECORD_LIST_TOO_LARGE") found = true;

@@ -5,7 +5,7 @@
 // transformation chain and error handling, built from the worker config and the connector config
 // (see README.md in this folder).
 import { type Connector, ConnectException, type SinkRecord, type SinkTask, type SourceRecord, type SourceTask, type TaskClass } from "../api/index.ts";
-import { KafkaClusterClient } from "../../lib/kafka-client/index.ts";
+import { KafkaClusterClient, PartitionProducer } from "../../lib/kafka-client/index.ts";
 import type { Logger } from "../../lib/logger.ts";
 import { connectorConfigDef, enrichConnectorConfigDef } from "./config/connector-config.ts";
 import { GroupConsumer } from "./consumer/group-consumer.ts";
@@ -15,7 +15,7 @@ import type { ErrorReporter } from "./errors/processing-context.ts";
 import { type ErrorHandlingMetrics, RetryWithToleranceOperator, type ToleranceType } from "./errors/retry-with-tolerance-operator.ts";
 import type { ConnectorId } from "./herder/entities.ts";
 import type { TargetState } from "./herder/herder.ts";
-import { adminProps, consumerProps, consumerSettings, kafkaClient, producerProps, producerSettings } from "./kafka-clients.ts";
+import { adminProps, clusterClientOptions, consumerProps, consumerSettings, kafkaClient, producerProps, producerSettings } from "./kafka-clients.ts";
 import { ConnectMetrics, type TaskMetrics } from "./metrics.ts";
 import { OffsetStorageReaderImpl, OffsetStorageWriter } from "./offset-storage.ts";
 import type { PluginRegistry } from "./plugins/registry.ts";
@@ -317,11 +317,17 @@ export class ConnectWorker implements Worker {
     const topicCreation = TopicCreation.fromConfig(this.config.getBoolean("topic.creation.enable") === true, connectorConfig);
     const clientLog = base.logger.child({ client: "producer" });
     const pProps = producerProps(this.config, id, connectorConfig);
-    const partitionOf = new WeakMap<object, number>();
-    let partitioner: RecordPartitioner | null = null;
-    const settings = producerSettings(pProps, partitionOf, (topic, partitions) => partitioner?.learn(topic, partitions));
-    partitioner = new RecordPartitioner({ batchSizeBytes: settings.batchSize, metadataMaxAgeMs: settings.metadataMaxAgeMs });
-    const producer = kafkaClient(pProps, clientLog).producer(settings.config);
+    const settings = producerSettings(pProps);
+    const partitioner = new RecordPartitioner({ batchSizeBytes: settings.batchSize, metadataMaxAgeMs: settings.metadataMaxAgeMs });
+    const producerClient = new KafkaClusterClient({ ...clusterClientOptions(pProps), logger: clientLog });
+    if (settings.acks === 0) clientLog.warn("acks=0 is sent as acks=1: the hub's producer always waits for the leader's answer");
+    const producer = new PartitionProducer({
+      client: producerClient,
+      acks: settings.acks === -1 ? -1 : 1,
+      timeoutMs: settings.timeoutMs,
+      compression: settings.compression,
+      allowAutoTopicCreation: settings.allowAutoTopicCreation,
+    });
     const admin = topicCreation ? kafkaClient(adminProps(this.config, id, connectorConfig), base.logger.child({ client: "admin" })).admin() : null;
     return new WorkerSourceTask({
       ...base,
@@ -331,8 +337,8 @@ export class ConnectWorker implements Worker {
       chain,
       operator,
       producer,
+      producerClient,
       producerSettings: settings,
-      partitionOf,
       partitioner,
       admin,
       topicCreation,
@@ -410,7 +416,7 @@ export class ConnectWorker implements Worker {
       await admin.disconnect().catch(() => {});
     }
     const props = producerProps(this.config, id, connectorConfig, "connector-dlq-producer-");
-    const settings = producerSettings(props, new WeakMap());
+    const settings = producerSettings(props);
     const producer = kafkaClient(props, log.child({ client: "dlq-producer" })).producer(settings.config);
     let connected: Promise<void> | null = null;
     return {

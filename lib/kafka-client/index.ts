@@ -28,3 +28,5 @@ export {
 export { ClientClosedError, ConnectionError, ErrorCode, KafkaError, RequestTimeoutError, UnsupportedVersionError, isRetriable } from "./errors.ts";
 export { CorruptRecordError } from "./record-decoder.ts";
 export { ApiKey } from "../../broker/protocol/generated/index.ts";
+export { PartitionProducer, type PartitionProducerOptions, type ProduceResult, type ProducerRecord, type ProducerRecordHeader } from "./producer.ts";
+export { encodeRecordBatch } from "./record-encoder.ts";

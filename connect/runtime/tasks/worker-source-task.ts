@@ -4,10 +4,9 @@
 // key and value converters (with the connector's error handling), and queues the bytes; a sender
 // loop writes the queue to Kafka in batches, with acks=all by default. Each batch is split by
 // partition (records without one get theirs as the Java producer would pick it, see
-// record-partitioner.ts) and each partition's records go in a send of their own, all partitions
-// at once; the next batch waits until the whole batch is acknowledged, so records of a partition
-// keep their order even through retries. One send never covers several partitions: kafkajs can
-// resolve such a send without the records of a broker that died meanwhile (tulios/kafkajs#1303).
+// record-partitioner.ts) and each partition's records go as one record batch to its leader
+// (lib/kafka-client's PartitionProducer), all partitions at once; the next batch waits until the
+// whole batch is acknowledged, so records of a partition keep their order even through retries.
 // Polling stops while more than `buffer.memory` bytes are unacknowledged (backpressure).
 //
 // At-least-once: every record is tracked per source partition (SubmittedRecords) from the moment
@@ -28,7 +27,8 @@
 // Kafka differences: records dropped by a transformation have their offsets committed (Kafka's
 // at-least-once task only calls commitRecord for them); topics.regex-style dynamic behaviour does
 // not apply to sources.
-import { type Admin, type Message, type Producer, type RecordMetadata as KafkajsRecordMetadata } from "kafkajs";
+import type { Admin } from "kafkajs";
+import type { KafkaClusterClient, PartitionProducer, ProducerRecord, ProduceResult } from "../../../lib/kafka-client/index.ts";
 import { ConnectException, DataException, type RecordHeader, type RecordMetadata, type SourceRecord, type SourceTask, type SourceTaskContext } from "../../api/index.ts";
 import { JsonConverter } from "../../converters/json-converter.ts";
 import type { DlqRecord } from "../errors/dead-letter-queue-reporter.ts";
@@ -37,7 +37,6 @@ import { FAILED, type Failed, isRetriableException, type RetryWithToleranceOpera
 import type { ProducerSettings } from "../kafka-clients.ts";
 import { isRetriableKafkaError, isTooLargeError, sleep } from "../kafka-errors.ts";
 import type { OffsetStorageReaderImpl, OffsetStorageWriter } from "../offset-storage.ts";
-import { toKafkajsHeaders } from "../record-headers.ts";
 import type { TaskConverters } from "../task-converters.ts";
 import type { TransformationChain } from "../transformation-chain.ts";
 import type { RecordPartitioner } from "./record-partitioner.ts";
@@ -47,8 +46,8 @@ import { WorkerTask, type WorkerTaskOptions } from "./worker-task.ts";
 
 /** The class Kafka names as the executing class of producer failures. */
 const WORKER_SOURCE_TASK_CLASS = "org.apache.kafka.connect.runtime.WorkerSourceTask";
-/** Most messages in one produce request: kafkajs groups messages in O(n²) per partition. */
-const MAX_BATCH_MESSAGES = 1000;
+/** Most records taken from the queue for one round of sends. */
+const MAX_BATCH_MESSAGES = 5000;
 /** Per-record overhead counted against max.request.size (record framing). */
 const RECORD_OVERHEAD_BYTES = 70;
 /**
@@ -56,7 +55,7 @@ const RECORD_OVERHEAD_BYTES = 70;
  * the runtime holds for it (the SourceRecord for commitRecord, the Kafka message, its tracking),
  * so that buffer.memory bounds the worker's memory as it bounds a Java producer's.
  */
-const RECORD_MEMORY_OVERHEAD_BYTES = 512;
+const RECORD_MEMORY_OVERHEAD_BYTES = Number(process.env.HUB_OVH ?? 512);
 /** A poll that returned nothing this fast is followed by a short rest, so a connector that never waits does not spin. */
 const EMPTY_POLL_REST_MS = 50;
 
@@ -66,11 +65,11 @@ export interface WorkerSourceTaskOptions extends WorkerTaskOptions {
   converters: TaskConverters;
   chain: TransformationChain<SourceRecord>;
   operator: RetryWithToleranceOperator;
-  producer: Producer;
+  producer: PartitionProducer;
+  /** The producer's client, closed with the task. */
+  producerClient: KafkaClusterClient;
   producerSettings: ProducerSettings;
-  /** The partition kafkajs' partitioner chose for each message (see kafka-clients.ts). */
-  partitionOf: WeakMap<object, number>;
-  /** Places records without a partition; learns partition counts from the producer's partitioner. */
+  /** Places records without a partition, from the partition counts the producer looks up. */
   partitioner: RecordPartitioner;
   /** For topic creation; null when the connector does not create topics. */
   admin: Admin | null;
@@ -81,10 +80,12 @@ export interface WorkerSourceTaskOptions extends WorkerTaskOptions {
   offsetFlushTimeoutMs: number;
 }
 
-interface Outgoing {
+/** A converted record waiting for its acknowledgement; it is what the producer encodes. */
+interface Outgoing extends ProducerRecord {
   readonly record: SourceRecord;
   readonly topic: string;
-  readonly message: Message;
+  /** The record's own partition, or the one chosen for it before its first send. */
+  partition: number | null;
   readonly bytes: number;
   readonly submitted: SubmittedRecord;
 }
@@ -96,7 +97,6 @@ export class WorkerSourceTask extends WorkerTask {
   #outstandingBytes = 0;
   #pollDone = false;
   #producerError: Error | null = null;
-  #producerConnected = false;
   #senderDone: Promise<void> | null = null;
   #senderWake: (() => void) | null = null;
   #commitTimer: NodeJS.Timeout | null = null;
@@ -136,7 +136,7 @@ export class WorkerSourceTask extends WorkerTask {
   protected override onCancel(): void {
     this.#cancel.abort();
     this.#o.offsetReader.close();
-    void this.#o.producer.disconnect().catch(() => {});
+    void this.#o.producerClient.close().catch(() => {});
   }
 
   protected override onTargetStateChange(): void {
@@ -174,7 +174,7 @@ export class WorkerSourceTask extends WorkerTask {
     this.#wakeSender();
     await this.#tryStopTask();
     this.#o.offsetReader.close();
-    await this.#o.producer.disconnect().catch((e: unknown) => this.log.warn({ err: e }, "could not close the producer"));
+    await this.#o.producerClient.close().catch((e: unknown) => this.log.warn({ err: e }, "could not close the producer"));
     if (this.#o.admin) await this.#o.admin.disconnect().catch(() => {});
     await this.#senderDone?.catch(() => {});
     await this.closePipeline(this.#o.chain, this.#o.operator, this.#o.converters);
@@ -289,12 +289,9 @@ export class WorkerSourceTask extends WorkerTask {
       return this.#maybeCreateTopic(topic).then(() => this.#enqueue(record, submitted, transformed, headers, key, value));
     }
     const timestamp = checkTimestamp(transformed.timestamp);
-    const message: Message = { key, value, headers: toKafkajsHeaders(headers) };
-    if (timestamp !== null) message.timestamp = String(timestamp);
-    if (transformed.kafkaPartition !== null) message.partition = transformed.kafkaPartition;
     let bytes = RECORD_OVERHEAD_BYTES + (key?.length ?? 0) + (value?.length ?? 0);
     for (const h of headers) bytes += h.key.length + (h.value?.length ?? 0);
-    this.#queue.push({ record, topic, message, bytes, submitted });
+    this.#queue.push({ record, topic, partition: transformed.kafkaPartition, key, value, headers, timestamp, bytes, submitted });
     this.#outstandingBytes += bytes + RECORD_MEMORY_OVERHEAD_BYTES;
   }
 
@@ -389,36 +386,29 @@ export class WorkerSourceTask extends WorkerTask {
   }
 
   /**
-   * Sends a batch: every record gets its partition (records of a topic whose partition count is
-   * not known yet go alone, placed by kafkajs, which then reports the count), then each
-   * partition's records go in a send of their own, all at once. Records keep their order within
-   * each partition: a record sent alone waits for everything before it.
+   * Sends a batch: every record gets its partition (looking up the partition count of topics
+   * not known yet), then each partition's records go as one record batch, all partitions at
+   * once. Resolves when every send is settled (acknowledged or failed).
    */
   async #send(batch: Outgoing[]): Promise<void> {
-    const { partitioner, partitionOf } = this.#o;
-    let from = 0;
-    for (let i = 0; i < batch.length; i++) {
-      const o = batch[i] as Outgoing;
-      if (o.message.partition !== undefined) continue;
-      const partition = partitioner.partitionFor(o.topic, (o.message.key as Buffer | null | undefined) ?? null, o.bytes);
-      if (partition !== null) {
-        o.message.partition = partition;
-        partitionOf.set(o.message, partition);
-        continue;
+    const { partitioner } = this.#o;
+    const unplaceable = new Set<string>();
+    for (const o of batch) {
+      if (o.partition !== null || unplaceable.has(o.topic)) continue;
+      let partition = partitioner.partitionFor(o.topic, o.key, o.bytes);
+      if (partition === null) {
+        if (!(await this.#learnPartitionCount(o.topic, batch))) {
+          unplaceable.add(o.topic);
+          continue;
+        }
+        partition = partitioner.partitionFor(o.topic, o.key, o.bytes);
       }
-      await this.#sendByPartition(batch.slice(from, i));
-      await this.#sendPartition([o]);
-      from = i + 1;
+      o.partition = partition;
     }
-    await this.#sendByPartition(batch.slice(from));
-  }
-
-  /** One send per partition, in parallel; resolves when all are settled (acknowledged or failed). */
-  async #sendByPartition(records: Outgoing[]): Promise<void> {
-    if (records.length === 0) return;
     const byPartition = new Map<string, Outgoing[]>();
-    for (const o of records) {
-      const key = `${o.message.partition ?? -1}\u0000${o.topic}`;
+    for (const o of batch) {
+      if (o.partition === null) continue; // its topic failed, and the records were settled
+      const key = `${o.partition}\u0000${o.topic}`;
       let list = byPartition.get(key);
       if (!list) byPartition.set(key, (list = []));
       list.push(o);
@@ -427,29 +417,50 @@ export class WorkerSourceTask extends WorkerTask {
   }
 
   /**
-   * Sends records of one partition (or one record kafkajs places) until Kafka acknowledges them
-   * (retriable errors are retried) or refuses them. A multi-record send refused as too large is
-   * split into single records, as Java's producer splits a batch on MESSAGE_TOO_LARGE, so only
-   * the record that is really too large fails.
+   * Looks up a topic's partition count (creating the topic if the broker allows it) and teaches
+   * it to the partitioner; retriable failures are retried. False when the topic cannot be
+   * written: the batch's records for it were failed (or skipped, with errors.tolerance=all).
+   */
+  async #learnPartitionCount(topic: string, batch: Outgoing[]): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      if (this.#cancel.signal.aborted || this.#producerError !== null) return false;
+      try {
+        this.#o.partitioner.learn(topic, await this.#o.producer.partitionCount(topic));
+        return true;
+      } catch (e) {
+        if (this.#cancel.signal.aborted) return false;
+        if (isRetriableKafkaError(e)) {
+          this.log.warn({ err: e, attempt, topic }, "Could not look up the topic's partitions, backing off before retrying");
+          await sleep(Math.min(100 * 2 ** attempt, 5000), this.#cancel.signal);
+          continue;
+        }
+        await this.#onSendFailed(batch.filter((o) => o.topic === topic && o.partition === null), e instanceof Error ? e : new Error(String(e)));
+        return false;
+      }
+    }
+  }
+
+  /**
+   * Sends records of one partition until Kafka acknowledges them (retriable errors are retried)
+   * or refuses them. A multi-record send refused as too large is split into single records, as
+   * Java's producer splits a batch on MESSAGE_TOO_LARGE, so only the record that is really too
+   * large fails.
    */
   async #sendPartition(records: Outgoing[]): Promise<void> {
-    const { producer, producerSettings } = this.#o;
-    const topic = (records[0] as Outgoing).topic;
-    const topicMessages = [{ topic, messages: records.map((o) => o.message) }];
+    const { producer } = this.#o;
+    const first = records[0] as Outgoing;
+    const topic = first.topic;
+    const partition = first.partition as number;
     for (let attempt = 0; ; attempt++) {
       if (this.#cancel.signal.aborted || this.#producerError !== null) return;
       try {
-        if (!this.#producerConnected) {
-          await producer.connect();
-          this.#producerConnected = true;
-        }
-        const result = await producer.sendBatch({ topicMessages, acks: producerSettings.acks, timeout: producerSettings.timeoutMs, compression: producerSettings.compression });
-        this.#onAcked(records, result);
+        const result = await producer.send(topic, partition, records);
+        this.#onAcked(records, partition, result);
         return;
       } catch (e) {
         if (this.#cancel.signal.aborted) return;
         if (isRetriableKafkaError(e)) {
-          this.log.warn({ err: e, attempt, topic, partition: records[0]?.message.partition }, "Failed to send records to Kafka, backing off before retrying");
+          this.log.warn({ err: e, attempt, topic, partition }, "Failed to send records to Kafka, backing off before retrying");
           await sleep(Math.min(100 * 2 ** attempt, 5000), this.#cancel.signal);
           continue;
         }
@@ -471,21 +482,12 @@ export class WorkerSourceTask extends WorkerTask {
     this.wake();
   }
 
-  #onAcked(batch: Outgoing[], results: KafkajsRecordMetadata[]): void {
-    const next = new Map<string, { offset: number; logAppendTime: number | null }>();
-    for (const r of results) {
-      const logAppendTime = r.logAppendTime !== undefined && r.logAppendTime !== "-1" ? Number(r.logAppendTime) : null;
-      next.set(`${r.partition}\u0000${r.topicName}`, { offset: r.baseOffset !== undefined ? Number(r.baseOffset) : -1, logAppendTime });
-    }
-    const partitionOf = this.#o.partitionOf;
+  #onAcked(batch: Outgoing[], partition: number, result: ProduceResult): void {
+    let offset = result.baseOffset;
     for (const o of batch) {
-      const partition = partitionOf.get(o.message) ?? o.message.partition ?? -1;
-      const base = next.get(`${partition}\u0000${o.topic}`);
-      let offset = -1;
-      if (base !== undefined && base.offset >= 0) offset = base.offset++;
-      const timestamp = base?.logAppendTime ?? (o.message.timestamp !== undefined ? Number(o.message.timestamp) : null);
+      const timestamp = result.logAppendTime ?? o.timestamp;
       o.submitted.ack();
-      this.#commitRecord(o.record, { topic: o.topic, partition, offset, timestamp });
+      this.#commitRecord(o.record, { topic: o.topic, partition, offset: offset >= 0 ? offset++ : -1, timestamp });
       if (!this.#activeTopics.has(o.topic)) {
         this.#activeTopics.add(o.topic);
         try {

@@ -74,7 +74,8 @@ for (const targetName of TARGETS) {
       await first.run(connector, { ...config, "big.ids": "17", "big.bytes": "40000" });
       const failure = await first.listener.waitFor((e) => e.event === "onTaskFailure" && e.connector === connector, 30_000, "the task to fail");
       expect(failure.error?.message).toBe("Unrecoverable exception from producer send callback");
-      expect((failure.error?.cause as { type?: string } | undefined)?.type).toBe("MESSAGE_TOO_LARGE");
+      expect((failure.error?.cause as { errorName?: string } | undefined)?.errorName).toBe("MESSAGE_TOO_LARGE");
+      expect((failure.error?.cause as Error | undefined)?.message).toMatch(/MESSAGE_TOO_LARGE/);
       const position = await committedPosition(first.offsetStore, connector, probeName);
       expect(position === null || position < 17).toBe(true);
       // The refused record never got a commitRecord with metadata.

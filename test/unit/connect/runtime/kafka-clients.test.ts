@@ -28,10 +28,10 @@ describe("client settings", () => {
   it("gives producers Connect's defaults, then the worker's producer.*, then the connector's overrides", () => {
     const props = producerProps(worker(), id, { "producer.override.acks": "1", "producer.override.linger.ms": "5" });
     expect(props).toMatchObject({ "bootstrap.servers": "b1:9092,b2:9092", acks: "1", "max.in.flight.requests.per.connection": "1", "client.id": "connector-producer-c-2", "compression.type": "lz4", "linger.ms": "5" });
-    const settings = producerSettings(props, new WeakMap());
+    const settings = producerSettings(props);
     expect(settings).toMatchObject({ acks: 1, compression: CompressionTypes.LZ4, maxRequestBytes: 1048576, bufferMemory: 33554432, timeoutMs: 30000 });
     expect(settings.config.maxInFlightRequests).toBe(1);
-    expect(producerSettings(producerProps(worker(), id, {}), new WeakMap()).acks).toBe(-1);
+    expect(producerSettings(producerProps(worker(), id, {})).acks).toBe(-1);
   });
 
   it("gives consumers the group connect-<connector>, no auto commit and earliest", () => {
