@@ -22,7 +22,7 @@ import type { Herder } from "./runtime/herder/herder.ts";
 import { KafkaSinkOffsetsAdmin } from "./runtime/herder/kafka-sink-offsets-admin.ts";
 import type { WorkerHooks } from "./runtime/herder/abstract-herder.ts";
 import { StandaloneHerder } from "./runtime/herder/standalone-herder.ts";
-import { kafkaClient } from "./runtime/kafka-clients.ts";
+import { clusterClientOptions, kafkaClient } from "./runtime/kafka-clients.ts";
 import { LoggerLevels } from "./runtime/loggers.ts";
 import { createPluginRegistry } from "./runtime/plugins/plugin-path.ts";
 import type { PluginRegistry } from "./runtime/plugins/registry.ts";
@@ -186,7 +186,11 @@ export async function startConnect(settings: ConnectSettings, log: Logger): Prom
   const metrics = new ConnectMetrics();
   const registry = await createPluginRegistry(config.getList("plugin.path"), loggers.logger("connect.plugins"));
   const bootstrapServers = config.getList("bootstrap.servers") ?? [settings.bootstrapServers];
-  const client = new KafkaClusterClient({ bootstrapServers, clientId: config.getString("client.id") || "hub-connect", logger: loggers.logger("connect.kafka") });
+  // The worker's own clients (cluster id, group membership, storage topics) take its un-prefixed
+  // client settings, as Kafka's do: security.protocol, ssl.*, sasl.*, request.timeout.ms...
+  const clientId = config.getString("client.id") || "hub-connect";
+  const workerClientProps = { ...config.originalsStrings(), "bootstrap.servers": bootstrapServers.join(","), "client.id": clientId };
+  const client = new KafkaClusterClient({ ...clusterClientOptions(workerClientProps), logger: loggers.logger("connect.kafka") });
   let server: RestServer | undefined;
   let herder: Herder | undefined;
   try {
@@ -233,7 +237,7 @@ export async function startConnect(settings: ConnectSettings, log: Logger): Prom
     const restUrl = advertisedUrl(config, url);
     const shared: Shared = { config, registry, loggers, client, kafkaClusterId, restUrl, workerId: new URL(restUrl).host, log, metrics };
     if (distributedModules) {
-      const kafka = kafkaClient({ "bootstrap.servers": bootstrapServers.join(","), "client.id": `${config.getString("client.id") || "hub-connect"}-storage` }, loggers.logger("connect.kafka"));
+      const kafka = kafkaClient({ ...workerClientProps, "client.id": `${clientId}-storage` }, loggers.logger("connect.kafka"));
       herder = internalHandler = distributedHerder(distributedModules, shared, kafka);
     } else {
       herder = standaloneHerder(shared);

@@ -14,7 +14,7 @@ import { readFileSync } from "node:fs";
 import { CompressionTypes, Kafka, logLevel, Partitioners, type KafkaConfig, type LogEntry, type ProducerConfig, type SASLOptions } from "kafkajs";
 import type { ConnectionOptions } from "node:tls";
 import { ConfigException, ConnectException } from "../api/index.ts";
-import type { KafkaClusterClientOptions } from "../../lib/kafka-client/index.ts";
+import { SASL_MECHANISMS, type KafkaClusterClientOptions, type SaslMechanism, type SaslOptions } from "../../lib/kafka-client/index.ts";
 import type { Logger } from "../../lib/logger.ts";
 import type { GroupConsumerOptions } from "./consumer/group-consumer.ts";
 import { assignorsFor } from "./consumer/partition-assignors.ts";
@@ -114,7 +114,8 @@ function readPem(props: ClientProps, inlineKey: string, locationKey: string, typ
   return readFileSync(location);
 }
 
-function sslOptions(props: ClientProps): ConnectionOptions {
+/** The node:tls options of the ssl.* keys (for SSL and SASL_SSL); kafkajs and lib/kafka-client take them as they are. */
+export function sslOptions(props: ClientProps): ConnectionOptions {
   const ssl: ConnectionOptions = {};
   const ca = readPem(props, "ssl.truststore.certificates", "ssl.truststore.location", "ssl.truststore.type");
   if (ca !== undefined) {
@@ -126,11 +127,14 @@ function sslOptions(props: ClientProps): ConnectionOptions {
     ssl.pfx = readFileSync(props["ssl.keystore.location"]);
     ssl.passphrase = props["ssl.keystore.password"];
   } else {
+    // A PEM key store file holds the key and the certificate chain; OpenSSL picks each out of it.
     const chain = props["ssl.keystore.certificate.chain"] ?? (props["ssl.keystore.location"] ? readPem(props, "", "ssl.keystore.location", "ssl.keystore.type") : undefined);
     if (chain !== undefined) {
       ssl.cert = chain;
       ssl.key = props["ssl.keystore.key"] ?? chain;
       if (props["ssl.key.password"]) ssl.passphrase = props["ssl.key.password"];
+    } else if (props["ssl.keystore.key"]) {
+      throw new ConfigException("ssl.keystore.certificate.chain", null, "ssl.keystore.key is set but not the certificate chain that goes with it");
     }
   }
   // Kafka's default is https (hostname verification); an empty value turns it off.
@@ -138,19 +142,64 @@ function sslOptions(props: ClientProps): ConnectionOptions {
   return ssl;
 }
 
-function saslOptions(props: ClientProps): SASLOptions | undefined {
-  const mechanism = (props["sasl.mechanism"] ?? "GSSAPI").toUpperCase();
+/** A login option of a JAAS config line: key="quoted \"value\"" or key=word. */
+function jaasOption(jaas: string, name: string): string | undefined {
+  const m = new RegExp(`(?:^|[\\s;])${name}\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^\\s;"]+))`).exec(jaas);
+  if (!m) return undefined;
+  return m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : m[2];
+}
+
+/**
+ * The SASL credentials of sasl.mechanism and sasl.jaas.config (username and password of the
+ * PlainLoginModule or ScramLoginModule line); a JAAS file named by a JVM system property has no
+ * equivalent here, so sasl.jaas.config is required.
+ */
+export function saslOptions(props: ClientProps): SaslOptions {
+  const mechanism = (props["sasl.mechanism"] ?? "GSSAPI").trim().toUpperCase();
+  if (!(SASL_MECHANISMS as readonly string[]).includes(mechanism)) {
+    throw new ConfigException("sasl.mechanism", mechanism, `hub's clients support ${SASL_MECHANISMS.join(", ")}`);
+  }
   const jaas = props["sasl.jaas.config"] ?? "";
-  const field = (name: string): string => {
-    const m = new RegExp(`${name}\\s*=\\s*"((?:[^"\\\\]|\\\\.)*)"`).exec(jaas);
-    return m ? (m[1] ?? "").replace(/\\(.)/g, "$1") : "";
-  };
-  const username = field("username");
-  const password = field("password");
-  if (mechanism === "PLAIN") return { mechanism: "plain", username, password };
-  if (mechanism === "SCRAM-SHA-256") return { mechanism: "scram-sha-256", username, password };
-  if (mechanism === "SCRAM-SHA-512") return { mechanism: "scram-sha-512", username, password };
-  throw new ConfigException("sasl.mechanism", mechanism, "hub's clients support PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512");
+  const username = jaasOption(jaas, "username");
+  const password = jaasOption(jaas, "password");
+  if (username === undefined || password === undefined) {
+    throw new ConfigException(
+      "sasl.jaas.config",
+      jaas === "" ? null : "[hidden]",
+      `SASL needs a login line with a username and a password, e.g. org.apache.kafka.common.security.${mechanism === "PLAIN" ? "plain.PlainLoginModule" : "scram.ScramLoginModule"} required username="..." password="...";`,
+    );
+  }
+  return { mechanism: mechanism as SaslMechanism, username, password };
+}
+
+const SECURITY_PROTOCOLS = ["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"];
+
+/** What security.protocol asks for: TLS options (SSL, SASL_SSL) and SASL credentials (SASL_*). */
+export interface ClientSecurity {
+  tls?: ConnectionOptions;
+  sasl?: SaslOptions;
+}
+
+export function securityOptions(props: ClientProps): ClientSecurity {
+  const protocol = (props["security.protocol"] ?? "PLAINTEXT").trim().toUpperCase();
+  if (!SECURITY_PROTOCOLS.includes(protocol)) {
+    throw new ConfigException("security.protocol", props["security.protocol"], `String must be one of (case insensitive): ${SECURITY_PROTOCOLS.join(", ")}`);
+  }
+  const security: ClientSecurity = {};
+  if (protocol === "SSL" || protocol === "SASL_SSL") security.tls = sslOptions(props);
+  if (protocol === "SASL_PLAINTEXT" || protocol === "SASL_SSL") security.sasl = saslOptions(props);
+  return security;
+}
+
+function kafkajsSasl({ mechanism, username, password }: SaslOptions): SASLOptions {
+  switch (mechanism) {
+    case "PLAIN":
+      return { mechanism: "plain", username, password };
+    case "SCRAM-SHA-256":
+      return { mechanism: "scram-sha-256", username, password };
+    case "SCRAM-SHA-512":
+      return { mechanism: "scram-sha-512", username, password };
+  }
 }
 
 function kafkajsLogCreator(logger: Logger) {
@@ -185,7 +234,7 @@ function kafkajsLevel(logger: Logger): logLevel {
 /** A kafkajs client for these Java-style settings. */
 export function kafkaClient(props: ClientProps, logger: Logger): Kafka {
   registerKafkajsCodecs();
-  const protocol = (props["security.protocol"] ?? "PLAINTEXT").toUpperCase();
+  const { tls, sasl } = securityOptions(props);
   const config: KafkaConfig = {
     brokers: (props["bootstrap.servers"] ?? "localhost:9092")
       .split(",")
@@ -198,9 +247,8 @@ export function kafkaClient(props: ClientProps, logger: Logger): Kafka {
     logLevel: kafkajsLevel(logger),
     logCreator: kafkajsLogCreator(logger),
   };
-  if (protocol === "SSL" || protocol === "SASL_SSL") config.ssl = sslOptions(props);
-  if (protocol === "SASL_PLAINTEXT" || protocol === "SASL_SSL") config.sasl = saslOptions(props);
-  if (protocol !== "PLAINTEXT" && protocol !== "SSL" && protocol !== "SASL_PLAINTEXT" && protocol !== "SASL_SSL") throw new ConfigException("security.protocol", protocol, "Invalid value");
+  if (tls) config.ssl = tls;
+  if (sasl) config.sasl = kafkajsSasl(sasl);
   return new Kafka(config);
 }
 
@@ -283,14 +331,12 @@ export function producerSettings(props: ClientProps): ProducerSettings {
 
 /**
  * Options of the project's Kafka client (lib/kafka-client) for these Java-style settings: the
- * sink tasks' consumer, the source tasks' producer and the worker's own client use it.
+ * sink tasks' consumer, the source tasks' producer and the worker's own client use it. TLS and
+ * SASL as security.protocol says (securityOptions).
  */
 export function clusterClientOptions(props: ClientProps): Omit<KafkaClusterClientOptions, "logger"> {
-  const protocol = (props["security.protocol"] ?? "PLAINTEXT").toUpperCase();
-  if (protocol !== "PLAINTEXT") {
-    throw new ConfigException("security.protocol", protocol, "the hub's Kafka client connects with PLAINTEXT only (no TLS or SASL yet)");
-  }
   return {
+    ...securityOptions(props),
     bootstrapServers: (props["bootstrap.servers"] ?? "localhost:9092")
       .split(",")
       .map((s) => s.trim())

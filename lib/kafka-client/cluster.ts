@@ -4,6 +4,7 @@
 // after they drop; a request that fails is not retried here (except that "any" moves on to
 // the next broker when one cannot be reached): retry policy belongs to the callers, which
 // know what is safe to repeat (see partition-reader.ts and group-member.ts).
+import type { ConnectionOptions as TlsOptions } from "node:tls";
 import { ErrorCode, KafkaError, errorName } from "../../broker/protocol/generated/errors.ts";
 import { ApiKey } from "../../broker/protocol/generated/index.ts";
 import { ZERO_UUID } from "../../broker/protocol/primitives/reader.ts";
@@ -11,6 +12,7 @@ import { createLogger, type Logger } from "../logger.ts";
 import { BrokerConnection, type ApiKeyNumber, type RequestOf, type ResponseOf } from "./connection.ts";
 import { ClientClosedError, ConnectionError, RequestTimeoutError } from "./errors.ts";
 import { EMPTY_METADATA, mergeMetadata, type BrokerNode, type ClusterMetadata } from "./metadata.ts";
+import type { SaslOptions } from "./sasl.ts";
 
 export interface KafkaClusterClientOptions {
   /** "host:port" of one or more brokers (an IPv6 host goes in brackets: "[::1]:9092"). */
@@ -20,8 +22,16 @@ export interface KafkaClusterClientOptions {
   logger?: Logger;
   /** Default deadline of a request (Kafka's request.timeout.ms); default 30000. */
   requestTimeoutMs?: number;
-  /** Deadline to open a connection and finish the ApiVersions handshake; default 10000. */
+  /** Deadline to open a connection and finish the TLS, ApiVersions and SASL handshakes; default 10000. */
   connectTimeoutMs?: number;
+  /**
+   * Connect to every broker with TLS and these node:tls options (Kafka's SSL and SASL_SSL):
+   * `ca` to trust a private CA, `cert`/`key` for a client certificate, `checkServerIdentity`...
+   * SNI names the broker's host unless it is an IP address.
+   */
+  tls?: TlsOptions;
+  /** Authenticate every connection with SASL (Kafka's SASL_PLAINTEXT and, with `tls`, SASL_SSL). */
+  sasl?: SaslOptions;
 }
 
 /**
@@ -74,6 +84,8 @@ export class KafkaClusterClient {
   readonly requestTimeoutMs: number;
   readonly connectTimeoutMs: number;
   private readonly log: Logger;
+  private readonly tls: TlsOptions | undefined;
+  private readonly sasl: SaslOptions | undefined;
   private readonly bootstrap: readonly Address[];
   private readonly pool = new Map<string, PoolEntry>();
   /** Date.now() of the last failed connection attempt per broker address. */
@@ -91,6 +103,8 @@ export class KafkaClusterClient {
     this.clientId = options.clientId;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    this.tls = options.tls;
+    this.sasl = options.sasl;
     this.log = (options.logger ?? createLogger({ level: "silent", format: "json" })).child({ component: "kafka-client", clientId: options.clientId });
   }
 
@@ -261,7 +275,15 @@ export class KafkaClusterClient {
     const existing = this.pool.get(key);
     if (existing && (existing.conn === undefined || existing.conn.isOpen)) return existing.promise;
     const entry: PoolEntry = {
-      promise: BrokerConnection.open({ host: address.host, port: address.port, clientId: this.clientId, connectTimeoutMs: this.connectTimeoutMs, logger: this.log }),
+      promise: BrokerConnection.open({
+        host: address.host,
+        port: address.port,
+        clientId: this.clientId,
+        connectTimeoutMs: this.connectTimeoutMs,
+        logger: this.log,
+        ...(this.tls ? { tls: this.tls } : {}),
+        ...(this.sasl ? { sasl: this.sasl } : {}),
+      }),
     };
     this.pool.set(key, entry);
     entry.promise.then(

@@ -1,16 +1,19 @@
-// One TCP connection to one broker: framing, correlation ids, the map of requests waiting
-// for answers, per-request deadlines, and the ApiVersions handshake that fixes which
-// version of each API this connection speaks. Kafka answers a connection's requests in the
-// order they came and serves them one at a time, so several requests may be in flight
-// (pipelined) but a long poll holds up whatever was sent after it on the same connection.
-import { connect, type Socket } from "node:net";
+// One connection to one broker (TCP, or TLS over it): framing, correlation ids, the map of
+// requests waiting for answers, per-request deadlines, the ApiVersions handshake that fixes
+// which version of each API this connection speaks, then SASL authentication when asked
+// (sasl.ts). Kafka answers a connection's requests in the order they came and serves them one
+// at a time, so several requests may be in flight (pipelined) but a long poll holds up
+// whatever was sent after it on the same connection.
+import { connect, isIP, type Socket } from "node:net";
+import { connect as tlsConnect, type ConnectionOptions as TlsOptions } from "node:tls";
 import { ErrorCode, KafkaError } from "../../broker/protocol/generated/errors.ts";
 import { ApiKey, apiDefinition, encodeRequestHeader, requestHeaderVersion, responseHeaderVersion, type ApiMessages } from "../../broker/protocol/generated/index.ts";
 import { Reader } from "../../broker/protocol/primitives/reader.ts";
 import { Writer } from "../../broker/protocol/primitives/writer.ts";
 import type { Logger } from "../logger.ts";
-import { ClientClosedError, ConnectionError, RequestTimeoutError, UnsupportedVersionError } from "./errors.ts";
+import { AuthenticationError, ClientClosedError, ConnectionError, RequestTimeoutError, UnsupportedVersionError } from "./errors.ts";
 import { FrameReader } from "./frame-reader.ts";
+import { authenticate, type SaslOptions } from "./sasl.ts";
 import { chooseVersion, clientVersionRange, type VersionRange } from "./versions.ts";
 
 export type ApiKeyNumber = keyof ApiMessages;
@@ -21,12 +24,108 @@ export interface ConnectionOptions {
   host: string;
   port: number;
   clientId: string;
-  /** Covers the TCP connect and the ApiVersions handshake. */
+  /** Covers the TCP connect, the TLS handshake, ApiVersions and SASL authentication. */
   connectTimeoutMs: number;
   logger: Logger;
   /** Largest response frame accepted (a bigger size prefix means a corrupt stream). */
   maxFrameBytes?: number;
+  /**
+   * Connect with TLS (SSL and SASL_SSL listeners), with these node:tls options (ca, cert, key,
+   * checkServerIdentity...). The server name for SNI is the broker's host unless it is an IP
+   * address or `servername` is set.
+   */
+  tls?: TlsOptions;
+  /** Authenticate with SASL after ApiVersions (SASL_PLAINTEXT and SASL_SSL listeners). */
+  sasl?: SaslOptions;
 }
+
+/**
+ * OpenSSL's certificate verification failures (Node reports them with these codes) and TLS
+ * alerts: the handshake was refused, which no retry changes. Anything else (ECONNRESET...)
+ * is a network failure.
+ */
+const TLS_VERIFY_CODES = new Set([
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_CRL",
+  "UNABLE_TO_DECRYPT_CERT_SIGNATURE",
+  "UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY",
+  "CERT_SIGNATURE_FAILURE",
+  "CERT_NOT_YET_VALID",
+  "CERT_HAS_EXPIRED",
+  "ERROR_IN_CERT_NOT_BEFORE_FIELD",
+  "ERROR_IN_CERT_NOT_AFTER_FIELD",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "CERT_CHAIN_TOO_LONG",
+  "CERT_REVOKED",
+  "INVALID_CA",
+  "PATH_LENGTH_EXCEEDED",
+  "INVALID_PURPOSE",
+  "CERT_UNTRUSTED",
+  "CERT_REJECTED",
+  "HOSTNAME_MISMATCH",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+function isTlsRefusal(err: Error): boolean {
+  const code = (err as NodeJS.ErrnoException).code ?? "";
+  return TLS_VERIFY_CODES.has(code) || code.startsWith("ERR_SSL_");
+}
+
+function tlsFailure(address: string, err: Error): AuthenticationError {
+  const code = (err as NodeJS.ErrnoException).code ?? "";
+  const why =
+    code === "ERR_TLS_CERT_ALTNAME_INVALID" || code === "HOSTNAME_MISMATCH"
+      ? "" // Node's message names the host and the certificate's names
+      : TLS_VERIFY_CODES.has(code)
+        ? " (the broker's certificate does not chain to a trusted CA)"
+        : code.includes("ALERT")
+          ? " (the broker refused the handshake: a client certificate missing or not trusted?)"
+          : "";
+  return new AuthenticationError(address, "SSL_AUTHENTICATION_FAILED", undefined, `TLS handshake with broker ${address} failed: ${err.message.trim()}${why}`, { cause: err });
+}
+
+/** A TCP or TLS socket, resolved once it can carry Kafka requests. */
+function openSocket(options: ConnectionOptions, address: string): Promise<Socket> {
+  return new Promise<Socket>((resolve, reject) => {
+    const { host, port, tls } = options;
+    let s: Socket;
+    if (tls) {
+      const servername = tls.servername ?? (isIP(host) === 0 ? host : undefined);
+      try {
+        s = tlsConnect({ ...tls, host, port, ...(servername !== undefined ? { servername } : {}) });
+      } catch (err) {
+        // A key or certificate OpenSSL cannot read: a configuration error, not worth a retry.
+        reject(new Error(`cannot connect to broker ${address}: the TLS options are not usable: ${(err as Error).message}`, { cause: err }));
+        return;
+      }
+    } else {
+      s = connect({ host, port });
+    }
+    const what = tls ? "TLS connection" : "TCP connection";
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new ConnectionError(address, `cannot connect to broker ${address}: no ${what} within ${options.connectTimeoutMs} ms`));
+    }, options.connectTimeoutMs);
+    s.once(tls ? "secureConnect" : "connect", () => {
+      clearTimeout(timer);
+      s.removeAllListeners("error");
+      s.setNoDelay(true);
+      s.setKeepAlive(true, 30_000);
+      resolve(s);
+    });
+    s.once("error", (err) => {
+      clearTimeout(timer);
+      s.destroy();
+      reject(tls && isTlsRefusal(err) ? tlsFailure(address, err) : new ConnectionError(address, `cannot connect to broker ${address}: ${err.message}`, { cause: err }));
+    });
+  });
+}
+
+/** setTimeout's limit; a SASL session longer than this (~24 days) is retired then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface Pending {
   apiKey: number;
@@ -55,6 +154,11 @@ export class BrokerConnection {
   private brokerVersions = new Map<number, VersionRange>();
   private closeError: Error | undefined;
   private readonly closeListeners: (() => void)[] = [];
+  /** Until open() is done: a TLS alert then means the handshake was refused (TLS 1.3 refuses a client certificate after it). */
+  private opening = true;
+  /** Set once the SASL session is about to expire: no new requests, closed when the last answer arrives. */
+  private retiring = false;
+  private retireTimer: NodeJS.Timeout | undefined;
 
   private constructor(socket: Socket, options: ConnectionOptions) {
     this.socket = socket;
@@ -69,49 +173,43 @@ export class BrokerConnection {
         this.fail(new ConnectionError(this.address, `connection to ${this.address} dropped: ${(err as Error).message}`, { cause: err }));
       }
     });
-    socket.on("error", (err) => this.fail(new ConnectionError(this.address, `connection to ${this.address} failed: ${err.message}`, { cause: err })));
+    socket.on("error", (err) =>
+      this.fail(this.opening && options.tls && isTlsRefusal(err) ? tlsFailure(this.address, err) : new ConnectionError(this.address, `connection to ${this.address} failed: ${err.message}`, { cause: err })),
+    );
     socket.on("close", () => this.fail(new ConnectionError(this.address, `connection to ${this.address} closed by the broker`)));
   }
 
-  /** Opens the connection and negotiates API versions; rejects with ConnectionError. */
+  /**
+   * Opens the connection, negotiates API versions and authenticates; rejects with
+   * ConnectionError (retriable), or AuthenticationError when TLS or SASL refused this client.
+   */
   static async open(options: ConnectionOptions): Promise<BrokerConnection> {
     const address = `${options.host}:${options.port}`;
     const deadline = Date.now() + options.connectTimeoutMs;
-    const socket = await new Promise<Socket>((resolve, reject) => {
-      const s = connect({ host: options.host, port: options.port });
-      const timer = setTimeout(() => {
-        s.destroy();
-        reject(new ConnectionError(address, `cannot connect to broker ${address}: no TCP connection within ${options.connectTimeoutMs} ms`));
-      }, options.connectTimeoutMs);
-      s.once("connect", () => {
-        clearTimeout(timer);
-        s.removeAllListeners("error");
-        s.setNoDelay(true);
-        s.setKeepAlive(true, 30_000);
-        resolve(s);
-      });
-      s.once("error", (err) => {
-        clearTimeout(timer);
-        s.destroy();
-        reject(new ConnectionError(address, `cannot connect to broker ${address}: ${err.message}`, { cause: err }));
-      });
-    });
+    const socket = await openSocket(options, address);
     const conn = new BrokerConnection(socket, options);
+    let stalled = "did not answer ApiVersions within %s ms (is it a Kafka listener?)";
     try {
       await conn.negotiateVersions(Math.max(1, deadline - Date.now()));
+      if (options.sasl) {
+        stalled = `did not finish SASL ${options.sasl.mechanism} authentication within %s ms`;
+        conn.retireBefore(await authenticate(conn, options.sasl, deadline));
+      }
     } catch (err) {
       conn.close();
       if (err instanceof RequestTimeoutError) {
-        throw new ConnectionError(address, `broker ${address} accepted the connection but did not answer ApiVersions within ${options.connectTimeoutMs} ms (is it a Kafka listener?)`);
+        throw new ConnectionError(address, `broker ${address} accepted the connection but ${stalled.replace("%s", String(options.connectTimeoutMs))}`);
       }
       throw err;
     }
-    options.logger.debug({ broker: address }, "kafka connection open");
+    conn.opening = false;
+    options.logger.debug({ broker: address, tls: options.tls !== undefined, sasl: options.sasl?.mechanism }, "kafka connection open");
     return conn;
   }
 
+  /** Whether new requests may use this connection: false once closed, or retiring (see retireBefore). */
   get isOpen(): boolean {
-    return this.closeError === undefined;
+    return this.closeError === undefined && !this.retiring;
   }
 
   /** Requests sent and not answered yet. */
@@ -138,7 +236,7 @@ export class BrokerConnection {
   }
 
   onClose(listener: () => void): void {
-    if (!this.isOpen) listener();
+    if (this.closeError) listener();
     else this.closeListeners.push(listener);
   }
 
@@ -196,11 +294,34 @@ export class BrokerConnection {
     } catch (err) {
       p.reject(new Error(`cannot decode the ${apiName(p.apiKey)} v${p.version} response from ${this.address}: ${(err as Error).message}`, { cause: err }));
     }
+    if (this.retiring && this.pending.size === 0) this.retire();
+  }
+
+  /**
+   * A broker that limits SASL sessions (connections.max.reauth.ms, KIP-368) closes a connection
+   * whose session has expired when the next request arrives. Rather than re-authenticate in
+   * place, this client stops giving the connection new requests at 85% of the lifetime (the
+   * pool opens and authenticates a fresh one) and closes it once its answers are in.
+   */
+  private retireBefore(sessionLifetimeMs: number): void {
+    if (!(sessionLifetimeMs > 0)) return;
+    this.retireTimer = setTimeout(() => {
+      this.retiring = true;
+      this.log.debug({ broker: this.address, sessionLifetimeMs }, "SASL session about to expire; moving to a new connection");
+      if (this.pending.size === 0) this.retire();
+    }, Math.min(Math.floor(sessionLifetimeMs * 0.85), MAX_TIMER_MS));
+    this.retireTimer.unref();
+  }
+
+  private retire(): void {
+    // Retriable, should a caller that took the connection just before still send on it.
+    this.fail(new ConnectionError(this.address, `connection to ${this.address} closed before its SASL session expired`));
   }
 
   private fail(err: Error): void {
     if (this.closeError) return;
     this.closeError = err;
+    clearTimeout(this.retireTimer);
     this.socket.destroy();
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);

@@ -1,7 +1,7 @@
 // The client's failures. Error codes a broker answers with surface as the protocol layer's
 // KafkaError (code, Kafka's name, retriable), so callers test one type whatever the API;
-// what goes wrong below the protocol (a socket, a deadline, our own shutdown) has its own
-// classes, all marked retriable except ClientClosedError and UnsupportedVersionError.
+// what goes wrong below the protocol (a socket, a deadline, our own shutdown, refused
+// credentials) has its own classes, retriable only for a lost connection or a deadline.
 import { KafkaError, ErrorCode } from "../../broker/protocol/generated/errors.ts";
 
 export { KafkaError, ErrorCode };
@@ -35,6 +35,35 @@ export class RequestTimeoutError extends Error {
 export class UnsupportedVersionError extends Error {
   override name = "UnsupportedVersionError";
   readonly retriable = false;
+}
+
+/**
+ * The broker refused this client's credentials (SASL), or the TLS handshake failed (a server
+ * certificate not trusted or issued for another host, a client certificate the broker refused).
+ * Not retriable, and deliberately not a ConnectionError: the same settings fail the same way
+ * every time, so the client, the reader and the group member give up at once instead of
+ * reconnecting forever (Kafka's Java clients treat AuthenticationException as fatal too).
+ */
+export class AuthenticationError extends Error {
+  override name = "AuthenticationError";
+  readonly retriable = false;
+  /** host:port of the broker. */
+  readonly address: string;
+  /**
+   * Kafka's name for the failure: SASL_AUTHENTICATION_FAILED, UNSUPPORTED_SASL_MECHANISM,
+   * ILLEGAL_SASL_STATE (the error code the broker answered with, or the client's verdict on a
+   * SCRAM exchange), or SSL_AUTHENTICATION_FAILED for TLS, which fails below the protocol.
+   */
+  readonly errorName: string;
+  /** The broker's error code, when the broker answered one. */
+  readonly code: number | undefined;
+
+  constructor(address: string, errorName: string, code: number | undefined, message: string, options?: ErrorOptions) {
+    super(`${errorName}: ${message}`, options);
+    this.address = address;
+    this.errorName = errorName;
+    this.code = code;
+  }
 }
 
 /** The client, reader or group member was closed while the call was under way. */

@@ -25,7 +25,8 @@ export {
   type LeaderArgs,
   type RebalanceNeeded,
 } from "./group-member.ts";
-export { ClientClosedError, ConnectionError, ErrorCode, KafkaError, RequestTimeoutError, UnsupportedVersionError, isRetriable } from "./errors.ts";
+export { AuthenticationError, ClientClosedError, ConnectionError, ErrorCode, KafkaError, RequestTimeoutError, UnsupportedVersionError, isRetriable } from "./errors.ts";
+export { SASL_MECHANISMS, type SaslMechanism, type SaslOptions } from "./sasl.ts";
 export { CorruptRecordError } from "./record-decoder.ts";
 export { ApiKey } from "../../broker/protocol/generated/index.ts";
 export { PartitionProducer, type PartitionProducerOptions, type ProduceResult, type ProducerRecord, type ProducerRecordHeader } from "./producer.ts";

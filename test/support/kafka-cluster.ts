@@ -3,7 +3,8 @@
 // 2, replication factor 3 for user and internal topics), which is how users run the hub's
 // Connect workers past one machine. Each node is a combined broker+controller JVM started from
 // the jars test/services/kafka.sh caches (through KafkaNode), all voters of one static quorum,
-// on 127.0.0.1 with free ports, in a temporary directory removed by stop().
+// on 127.0.0.1 with free ports, in a temporary directory removed by stop(). Nodes may get client
+// listeners besides PLAINTEXT (SSL, SASL_PLAINTEXT, SASL_SSL: see secure-kafka.ts).
 //
 // No JVM may outlive the test that started it: stop() kills what is left, a process "exit"
 // handler SIGKILLs the JVMs, and each JVM has a watchdog shell that SIGKILLs it when this
@@ -23,16 +24,30 @@ export interface KafkaClusterOptions {
   props?: Record<string, string>;
   /** How long start-up and restart() may take until every broker is registered (default 150 s). */
   startTimeoutMs?: number;
+  /**
+   * Client listeners besides PLAINTEXT, by name (e.g. { SASL_PLAIN: "SASL_PLAINTEXT", TLS: "SSL" }):
+   * each gets a free 127.0.0.1 port on every node and its security protocol in
+   * listener.security.protocol.map. PLAINTEXT stays, for the brokers' own traffic and the
+   * harness's readiness probe. Per-listener settings (`listener.name.<name in lower case>.*`,
+   * sasl.enabled.mechanisms...) go in `props`.
+   */
+  listeners?: Record<string, "PLAINTEXT" | "SSL" | "SASL_PLAINTEXT" | "SASL_SSL">;
+  /** Extra `kafka-storage format` arguments for every node, e.g. `--add-scram` to create SCRAM users. */
+  formatArgs?: readonly string[];
 }
 
 export interface KafkaClusterBroker {
   id: number;
   port: number;
+  /** The port of each of `options.listeners` on this node. */
+  listeners: Record<string, number>;
 }
 
 export interface KafkaCluster {
   /** All brokers' addresses, comma-separated, for bootstrap.servers. */
   bootstrap: string;
+  /** bootstrap.servers for one of `options.listeners`. */
+  bootstrapOf(listener: string): string;
   brokers: KafkaClusterBroker[];
   /** The temporary directory holding every node's data and logs (removed by stop()). */
   dir: string;
@@ -132,6 +147,24 @@ async function startKafkaClusterOnce(options: KafkaClusterOptions): Promise<Kafk
   const ids = Array.from({ length: count }, (_, i) => i + 1);
   const ports = new Map<number, { port: number; controllerPort: number }>();
   for (const id of ids) ports.set(id, { port: await freePort(), controllerPort: await freePort() });
+  const extraListeners = Object.entries(options.listeners ?? {});
+  const listenerPorts = new Map<number, Record<string, number>>();
+  for (const id of ids) {
+    const byName: Record<string, number> = {};
+    for (const [name] of extraListeners) byName[name] = await freePort();
+    listenerPorts.set(id, byName);
+  }
+  /** server.properties lines that add `options.listeners` to a node's PLAINTEXT and CONTROLLER ones. */
+  const listenerProps = (id: number): Record<string, string> => {
+    if (extraListeners.length === 0) return {};
+    const { port, controllerPort } = ports.get(id) as { port: number; controllerPort: number };
+    const extra = extraListeners.map(([name]) => `${name}://127.0.0.1:${listenerPorts.get(id)?.[name]}`);
+    return {
+      listeners: [`PLAINTEXT://127.0.0.1:${port}`, `CONTROLLER://127.0.0.1:${controllerPort}`, ...extra].join(","),
+      "advertised.listeners": [`PLAINTEXT://127.0.0.1:${port}`, ...extra].join(","),
+      "listener.security.protocol.map": ["PLAINTEXT:PLAINTEXT", "CONTROLLER:PLAINTEXT", ...extraListeners.map(([name, protocol]) => `${name}:${protocol}`)].join(","),
+    };
+  };
   const voters = ids.map((id) => `${id}@127.0.0.1:${ports.get(id)?.controllerPort}`).join(",");
   const clusterId = newClusterId();
   const nodes = new Map<number, KafkaNode>();
@@ -209,7 +242,8 @@ async function startKafkaClusterOnce(options: KafkaClusterOptions): Promise<Kafk
           clusterId,
           heapOpts: HEAP_OPTS,
           killWithParent: true,
-          props,
+          props: { ...props, ...listenerProps(id) },
+          ...(options.formatArgs ? { formatArgs: options.formatArgs } : {}),
         }),
       ),
     );
@@ -225,7 +259,11 @@ async function startKafkaClusterOnce(options: KafkaClusterOptions): Promise<Kafk
 
   return {
     bootstrap,
-    brokers: ids.map((id) => ({ id, port: ports.get(id)?.port ?? 0 })),
+    bootstrapOf(listener: string): string {
+      if (!(listener in (options.listeners ?? {}))) throw new Error(`kafka-cluster: no listener ${listener} (listeners: PLAINTEXT, ${Object.keys(options.listeners ?? {}).join(", ")})`);
+      return ids.map((id) => `127.0.0.1:${listenerPorts.get(id)?.[listener]}`).join(",");
+    },
+    brokers: ids.map((id) => ({ id, port: ports.get(id)?.port ?? 0, listeners: { ...listenerPorts.get(id) } })),
     dir,
     logTail,
     stop,

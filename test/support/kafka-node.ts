@@ -27,6 +27,8 @@ export interface KafkaNodeOptions {
   voters?: string;
   /** The cluster id the storage is formatted with (default: a new one); a cluster's nodes share it. */
   clusterId?: string;
+  /** Extra `kafka-storage format` arguments, e.g. `--add-scram` to create SCRAM users before the first start. */
+  formatArgs?: readonly string[];
   /** KAFKA_HEAP_OPTS (default -Xms128m -Xmx512m). */
   heapOpts?: string;
   /**
@@ -93,7 +95,7 @@ export class KafkaNode {
       ...options.props,
     };
     writeFileSync(propsFile, Object.entries(lines).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");
-    const format = await run(join(kafkaToolsDir(), "kafka-storage"), ["format", "-t", options.clusterId ?? newClusterId(), "-c", propsFile]);
+    const format = await run(join(kafkaToolsDir(), "kafka-storage"), ["format", "-t", options.clusterId ?? newClusterId(), "-c", propsFile, ...(options.formatArgs ?? [])]);
     if (format.code !== 0) throw new Error(`kafka-storage format failed:\n${format.out}`);
     return new KafkaNode(options, nodeId, port);
   }

@@ -14,6 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startHubConnectWorker } from "../../support/hub-connect.ts";
 import { startKafkaConnect } from "../../support/kafka-connect-process.ts";
 import { startKafkaCluster, type KafkaCluster } from "../../support/kafka-cluster.ts";
+import { rest } from "../../support/rest-call.ts";
 
 const PARTITIONS = 3;
 /** Lines in the file before the connectors start, and appended per tick while the pipeline runs. */
@@ -39,17 +40,6 @@ async function until<T>(what: string, deadlineMs: number, probe: () => Promise<T
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-}
-
-async function rest(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text === "" ? null : (JSON.parse(text) as unknown) };
 }
 
 interface StatusJson {

@@ -55,7 +55,7 @@ describe("client settings", () => {
     expect(settings.group).toMatchObject({ groupId: "connect-c", sessionTimeoutMs: 10000, heartbeatIntervalMs: 3000, rebalanceTimeoutMs: 60000, autoOffsetReset: "earliest", allowAutoTopicCreation: false });
     expect(settings.group.assignors.map((a) => a.name)).toEqual(["roundrobin"]);
     expect(consumerSettings({}).group.assignors.map((a) => a.name)).toEqual(["range"]);
-    expect(() => consumerSettings({ "security.protocol": "SSL" })).toThrow(ConfigException);
+    expect(() => consumerSettings({ "security.protocol": "TLS" })).toThrow(ConfigException);
     expect(() => consumerSettings({ "isolation.level": "read_committed" })).toThrow(ConfigException);
   });
 
