@@ -27,19 +27,35 @@ export const REGEX_ROUTER_CONFIG = new ConfigDef()
   .define({ name: "regex", type: "STRING", validator: REGEX_VALIDATOR, importance: "HIGH", documentation: "Regular expression to use for matching." })
   .define({ name: "replacement", type: "STRING", importance: "HIGH", documentation: "Replacement string." });
 
+/** Topics whose routing is remembered: a connector writes to few topics, and matching every record's topic again costs. */
+const ROUTES_CACHED = 1000;
+
 export class RegexRouter extends Transformation {
   #regex = /$^/;
   #replacement = "";
+  /** topic → the routed topic, or null when the regex does not match it. */
+  readonly #routes = new Map<string, string | null>();
 
   override configure(configs: PluginConfigs): void {
     const c = REGEX_ROUTER_CONFIG.parse(configs);
     this.#regex = fullMatchRegExp(c["regex"] as string);
     this.#replacement = c["replacement"] as string;
+    this.#routes.clear();
   }
 
   override apply(record: ConnectRecord): ConnectRecord | null {
-    if (!this.#regex.test(record.topic)) return record;
-    return record.newRecord({ topic: record.topic.replace(this.#regex, this.#replacement) });
+    const routed = this.#route(record.topic);
+    return routed === null ? record : record.newRecord({ topic: routed });
+  }
+
+  #route(topic: string): string | null {
+    let routed = this.#routes.get(topic);
+    if (routed === undefined) {
+      routed = this.#regex.test(topic) ? topic.replace(this.#regex, this.#replacement) : null;
+      if (this.#routes.size >= ROUTES_CACHED) this.#routes.clear();
+      this.#routes.set(topic, routed);
+    }
+    return routed;
   }
 
   override config(): ConfigDef {

@@ -3,6 +3,9 @@
 export class LruCache<K, V> {
   readonly #max: number;
   readonly #map = new Map<K, V>();
+  /** The most recently used key: hitting it again needs no reordering (the common case of a converter seeing one schema). */
+  #newest: K | undefined;
+  #hasNewest = false;
 
   constructor(maxSize: number) {
     this.#max = Math.max(0, maxSize);
@@ -14,9 +17,11 @@ export class LruCache<K, V> {
 
   get(key: K): V | undefined {
     const value = this.#map.get(key);
-    if (value !== undefined) {
+    if (value !== undefined && !(this.#hasNewest && this.#newest === key)) {
       this.#map.delete(key);
       this.#map.set(key, value);
+      this.#newest = key;
+      this.#hasNewest = true;
     }
     return value;
   }
@@ -25,6 +30,8 @@ export class LruCache<K, V> {
     if (this.#max === 0) return;
     this.#map.delete(key);
     this.#map.set(key, value);
+    this.#newest = key;
+    this.#hasNewest = true;
     if (this.#map.size > this.#max) this.#map.delete(this.#map.keys().next().value as K);
   }
 }

@@ -11,9 +11,11 @@ export class SubmittedRecord {
   readonly offset: SourceMap | null;
   #acked = false;
   readonly #owner: SubmittedRecords;
+  readonly #queue: PartitionQueue;
 
-  constructor(owner: SubmittedRecords, partition: SourceMap | null, offset: SourceMap | null) {
+  constructor(owner: SubmittedRecords, queue: PartitionQueue, partition: SourceMap | null, offset: SourceMap | null) {
     this.#owner = owner;
+    this.#queue = queue;
     this.partition = partition;
     this.offset = offset;
   }
@@ -26,7 +28,57 @@ export class SubmittedRecord {
   ack(): void {
     if (this.#acked) return;
     this.#acked = true;
+    this.#queue.advance();
     this.#owner.onAck();
+  }
+}
+
+/**
+ * One source partition's records in submission order. The acknowledged head is folded into
+ * `committable` as soon as it is acknowledged rather than at the next commit, so that records
+ * are not kept alive for a whole offset.flush.interval.ms (they would outlive the young
+ * generation and fill the old one with garbage).
+ */
+class PartitionQueue {
+  readonly partition: SourceMap | null;
+  readonly #records: SubmittedRecord[] = [];
+  #head = 0;
+  /** The latest offset of the folded head not committed yet (null: none). */
+  committable: SourceMap | null = null;
+  /** Records folded since the last commit. */
+  folded = 0;
+
+  constructor(partition: SourceMap | null) {
+    this.partition = partition;
+  }
+
+  get waiting(): number {
+    return this.#records.length - this.#head;
+  }
+
+  push(record: SubmittedRecord): void {
+    this.#records.push(record);
+  }
+
+  /** Folds the acknowledged records at the head. */
+  advance(): void {
+    const records = this.#records;
+    let head = this.#head;
+    while (head < records.length && (records[head] as SubmittedRecord).acked) {
+      const offset = (records[head] as SubmittedRecord).offset;
+      // A record without an offset does not move its partition's committed offset (Kafka's rule).
+      if (offset !== null) this.committable = offset;
+      head++;
+      this.folded++;
+    }
+    if (head === records.length) {
+      records.length = 0;
+      head = 0;
+    } else if (head >= 1024 && head * 2 >= records.length) {
+      records.splice(0, head);
+      head = 0;
+    }
+    this.#head = head;
   }
 }
 
@@ -38,7 +90,7 @@ export interface CommittableOffsets {
 }
 
 export class SubmittedRecords {
-  readonly #byPartition = new Map<string, { partition: SourceMap | null; queue: SubmittedRecord[] }>();
+  readonly #byPartition = new Map<string, PartitionQueue>();
   #pending = 0;
   #waiters: Array<() => void> = [];
 
@@ -48,34 +100,27 @@ export class SubmittedRecords {
   }
 
   submit(partition: SourceMap | null, offset: SourceMap | null): SubmittedRecord {
-    const record = new SubmittedRecord(this, partition, offset);
     const id = partitionIdentity(partition);
-    let entry = this.#byPartition.get(id);
-    if (!entry) this.#byPartition.set(id, (entry = { partition, queue: [] }));
-    entry.queue.push(record);
+    let queue = this.#byPartition.get(id);
+    if (!queue) this.#byPartition.set(id, (queue = new PartitionQueue(partition)));
+    const record = new SubmittedRecord(this, queue, partition, offset);
+    queue.push(record);
     this.#pending++;
     return record;
   }
 
-  /** Removes the acknowledged head of each partition's queue and returns the offsets it covers. */
+  /** Takes the offsets the acknowledged head of each partition's records covers. */
   committableOffsets(): CommittableOffsets {
     const offsets: Array<{ partition: SourceMap | null; offset: SourceMap }> = [];
     let committable = 0;
     let uncommittable = 0;
-    for (const [id, { partition, queue }] of this.#byPartition) {
-      let n = 0;
-      let last: SourceMap | null = null;
-      while (n < queue.length && (queue[n] as SubmittedRecord).acked) {
-        const offset = (queue[n] as SubmittedRecord).offset;
-        // A record without an offset does not move its partition's committed offset (Kafka's rule).
-        if (offset !== null) last = offset;
-        n++;
-      }
-      if (n > 0) queue.splice(0, n);
-      committable += n;
-      uncommittable += queue.length;
-      if (last !== null) offsets.push({ partition, offset: last });
-      if (queue.length === 0) this.#byPartition.delete(id);
+    for (const [id, queue] of this.#byPartition) {
+      committable += queue.folded;
+      uncommittable += queue.waiting;
+      if (queue.committable !== null) offsets.push({ partition: queue.partition, offset: queue.committable });
+      queue.committable = null;
+      queue.folded = 0;
+      if (queue.waiting === 0) this.#byPartition.delete(id);
     }
     return { offsets, committableMessages: committable, uncommittableMessages: uncommittable };
   }

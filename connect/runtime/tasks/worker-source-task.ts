@@ -55,7 +55,7 @@ const RECORD_OVERHEAD_BYTES = 70;
  * the runtime holds for it (the SourceRecord for commitRecord, the Kafka message, its tracking),
  * so that buffer.memory bounds the worker's memory as it bounds a Java producer's.
  */
-const RECORD_MEMORY_OVERHEAD_BYTES = Number(process.env.HUB_OVH ?? 512);
+const RECORD_MEMORY_OVERHEAD_BYTES = 512;
 /** A poll that returned nothing this fast is followed by a short rest, so a connector that never waits does not spin. */
 const EMPTY_POLL_REST_MS = 50;
 
