@@ -381,7 +381,14 @@ function writeProperties(file: string, props: Record<string, string>): void {
 }
 
 const HUB_NODE_FLAGS = (opts["hub-node-flags"] ?? "").split(/\s+/).filter(Boolean);
+/** The node flags ./hub starts the hub with (cli/node-flags), unless --hub-node-flags sets the same flag. */
+const LAUNCHER_NODE_FLAGS = readFileSync(join(ROOT, "cli", "node-flags"), "utf8")
+  .split("\n")
+  .map((l) => l.trim())
+  .filter((l) => l !== "" && !l.startsWith("#"))
+  .filter((l) => !HUB_NODE_FLAGS.some((f) => f.split("=")[0] === l.split("=")[0]));
 const hubCommand = (profileDir: string | undefined): string[] => [
+  ...LAUNCHER_NODE_FLAGS,
   ...HUB_NODE_FLAGS,
   ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
   join(ROOT, "cli", "hub.ts"),
@@ -400,7 +407,7 @@ async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
   clearTimeout(timer);
 }
 
-/** `node cli/hub.ts connect worker.properties`: what ./hub runs after its dependency check. */
+/** `node <cli/node-flags> cli/hub.ts connect worker.properties`: what ./hub runs after its dependency check. */
 function startHubWorker(bootstrap: string, plan: WorkerPlan, profileDir: string | undefined): RunningWorker {
   const propsFile = join(plan.dir, "worker.properties");
   writeProperties(propsFile, workerProperties(bootstrap, plan));
