@@ -1,21 +1,16 @@
 // FileStreamSinkTask: appends each record's value as one line (Java's String.valueOf text) to a
-// file, created if missing, or to standard output. Lines are buffered and written out by
-// flush(), which the runtime calls before committing the consumer offsets, so everything
-// committed is in the file (at-least-once); a large buffer is written out early.
+// file, created if missing, or to standard output. Each put() writes its records' lines in one
+// append before it returns (as Kafka's task writes each record through), so everything the
+// runtime commits is in the file (at-least-once) and the file follows the topic closely.
 import { open, type FileHandle } from "node:fs/promises";
 import { ConnectException, type ConnectorProps, type SinkRecord, SinkTask, type TopicPartitionOffset } from "../../connect/api/index.ts";
 import { HUB_VERSION } from "../../lib/version.ts";
 import { parseSinkFile } from "./config.ts";
 import { javaText } from "./java-text.ts";
 
-/** Buffered text past which put() writes out without waiting for flush(). */
-const MAX_BUFFERED_CHARS = 1024 * 1024;
-
 export class FileStreamSinkTask extends SinkTask {
   #file: string | null = null;
   #handle: FileHandle | null = null;
-  #buffer: string[] = [];
-  #bufferedChars = 0;
 
   override version(): string {
     return HUB_VERSION;
@@ -32,33 +27,23 @@ export class FileStreamSinkTask extends SinkTask {
   }
 
   override async put(records: SinkRecord[]): Promise<void> {
-    for (const record of records) {
-      const line = `${javaText(record.value, record.valueSchema)}\n`;
-      this.#buffer.push(line);
-      this.#bufferedChars += line.length;
-    }
-    if (this.#bufferedChars >= MAX_BUFFERED_CHARS) await this.#writeOut();
+    if (records.length === 0) return;
+    let text = "";
+    for (const record of records) text += `${javaText(record.value, record.valueSchema)}\n`;
+    await this.#write(text);
   }
 
   override async flush(_offsets: readonly TopicPartitionOffset[]): Promise<void> {
-    await this.#writeOut();
+    // Nothing is held back: put() wrote its records before returning.
   }
 
   override async stop(): Promise<void> {
-    try {
-      await this.#writeOut();
-    } finally {
-      const handle = this.#handle;
-      this.#handle = null;
-      await handle?.close();
-    }
+    const handle = this.#handle;
+    this.#handle = null;
+    await handle?.close();
   }
 
-  async #writeOut(): Promise<void> {
-    if (this.#buffer.length === 0) return;
-    const text = this.#buffer.join("");
-    this.#buffer = [];
-    this.#bufferedChars = 0;
+  async #write(text: string): Promise<void> {
     if (this.#handle !== null) {
       await this.#handle.appendFile(text);
     } else if (this.#file === null) {

@@ -25,18 +25,19 @@ async function startedSink(file: string): Promise<FileStreamSinkTask> {
 }
 
 describe("FileStreamSinkTask", () => {
-  it("appends one line per record value, written out by flush()", async () => {
+  it("appends one line per record value, each put() written before it returns", async () => {
     const file = join(dir, "out.txt");
     await writeFile(file, "existing\n");
     const task = await startedSink(file);
     await task.put([record("a"), record("b")]);
+    // In the file already: an offset commit after this put() covers only written records.
+    expect(await readFile(file, "utf8")).toBe("existing\na\nb\n");
     await task.put([record(null)]);
-    // Buffered until the runtime flushes before committing offsets.
-    expect(await readFile(file, "utf8")).toBe("existing\n");
+    await task.put([]);
     await task.flush([{ topic: "t", partition: 0, offset: 3 }]);
     expect(await readFile(file, "utf8")).toBe("existing\na\nb\nnull\n");
     await task.put([record("c")]);
-    await task.stop(); // writes out what is left and closes the file
+    await task.stop();
     expect(await readFile(file, "utf8")).toBe("existing\na\nb\nnull\nc\n");
   });
 
