@@ -381,12 +381,17 @@ function writeProperties(file: string, props: Record<string, string>): void {
 }
 
 const HUB_NODE_FLAGS = (opts["hub-node-flags"] ?? "").split(/\s+/).filter(Boolean);
-/** The node flags ./hub starts the hub with (cli/node-flags), unless --hub-node-flags sets the same flag. */
-const LAUNCHER_NODE_FLAGS = readFileSync(join(ROOT, "cli", "node-flags"), "utf8")
+/** How ./hub starts Node (cli/node-flags): its flags, unless --hub-node-flags sets the same one, and its environment variables, unless set here. */
+const LAUNCHER_LINES = readFileSync(join(ROOT, "cli", "node-flags"), "utf8")
   .split("\n")
   .map((l) => l.trim())
-  .filter((l) => l !== "" && !l.startsWith("#"))
-  .filter((l) => !HUB_NODE_FLAGS.some((f) => f.split("=")[0] === l.split("=")[0]));
+  .filter((l) => l !== "" && !l.startsWith("#"));
+const LAUNCHER_NODE_FLAGS = LAUNCHER_LINES.filter((l) => l.startsWith("-") && !HUB_NODE_FLAGS.some((f) => f.split("=")[0] === l.split("=")[0]));
+const LAUNCHER_ENV: Record<string, string> = Object.fromEntries(
+  LAUNCHER_LINES.filter((l) => /^[A-Z][A-Z0-9_]*=/.test(l))
+    .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)] as const)
+    .filter(([name]) => process.env[name] === undefined),
+);
 const hubCommand = (profileDir: string | undefined): string[] => [
   ...LAUNCHER_NODE_FLAGS,
   ...HUB_NODE_FLAGS,
@@ -414,7 +419,7 @@ function startHubWorker(bootstrap: string, plan: WorkerPlan, profileDir: string 
   const logFile = join(plan.dir, "hub-connect.log");
   const out = openSync(logFile, "a");
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [...hubCommand(profileDir), propsFile], { cwd: plan.dir, stdio: ["ignore", out, out] });
+  const child = spawn(process.execPath, [...hubCommand(profileDir), propsFile], { cwd: plan.dir, stdio: ["ignore", out, out], env: { ...process.env, ...LAUNCHER_ENV } });
   closeSync(out);
   if (child.pid === undefined) throw new Error("could not spawn the hub Connect worker");
   const pid = child.pid;

@@ -269,16 +269,26 @@ export class WorkerSinkTask extends WorkerTask implements RebalanceListener {
     this.#lastBatch = consumed;
     this.taskMetrics.sinkRecordRead.inc(consumed.length);
     this.taskMetrics.batchSize.observe(consumed.length);
-    const offsets = new Map<string, TopicPartitionOffset>();
+    // The next offset per partition. Records of a partition come in runs, so the key is built
+    // once a run and the entry updated in place.
+    const offsets = new Map<string, { topic: string; partition: number; offset: number }>();
+    let run: { topic: string; partition: number; offset: number } | null = null;
     for (const c of consumed) {
-      const key = tpKey(c.topic, c.partition);
-      if (!this.#lastCommitted.has(key) && !offsets.has(key)) {
-        // The first record read after the assignment is at the consumer's starting position.
-        const position: TopicPartitionOffset = { topic: c.topic, partition: c.partition, offset: c.offset };
-        this.#lastCommitted.set(key, position);
-        if (!this.#currentOffsets.has(key)) this.#currentOffsets.set(key, position);
+      if (run === null || run.partition !== c.partition || run.topic !== c.topic) {
+        const key = tpKey(c.topic, c.partition);
+        run = offsets.get(key) ?? null;
+        if (run === null) {
+          if (!this.#lastCommitted.has(key)) {
+            // The first record read after the assignment is at the consumer's starting position.
+            const position: TopicPartitionOffset = { topic: c.topic, partition: c.partition, offset: c.offset };
+            this.#lastCommitted.set(key, position);
+            if (!this.#currentOffsets.has(key)) this.#currentOffsets.set(key, position);
+          }
+          run = { topic: c.topic, partition: c.partition, offset: c.offset + 1 };
+          offsets.set(key, run);
+        }
       }
-      offsets.set(key, { topic: c.topic, partition: c.partition, offset: c.offset + 1 });
+      run.offset = c.offset + 1;
     }
     const records: SinkRecord[] = [];
     for (const c of consumed) {
