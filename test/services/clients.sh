@@ -5,6 +5,13 @@
 # kcat comes with the kafka service; the pure-JavaScript clients are npm dev dependencies.
 HUB_CONFLUENT_KAFKA_VERSION="${HUB_CONFLUENT_KAFKA_VERSION:-2.16.1}"
 HUB_CONFLUENT_KAFKA_JS_VERSION="${HUB_CONFLUENT_KAFKA_JS_VERSION:-1.10.1}"
+HUB_SCHEMA_REGISTRY_PY_DEPS=(certifi==2026.10.18 httpx==0.28.1 attrs==26.1.0 cachetools==8.0.1 authlib==1.9.9
+  fastavro==1.13.1 jsonschema==4.26.0 referencing==0.37.0 protobuf==7.36.2 googleapis-common-protos==1.76.0)
+HUB_SCHEMA_REGISTRY_PY_CHECK="
+from confluent_kafka.schema_registry import SchemaRegistryClient
+from confluent_kafka.schema_registry.avro import AvroSerializer
+from confluent_kafka.schema_registry.json_schema import JSONSerializer
+from confluent_kafka.schema_registry.protobuf import ProtobufSerializer"
 
 clients_up() {
   local venv="$HUB_ROOT/.venv"
@@ -13,6 +20,13 @@ clients_up() {
     python3 -m venv "$venv" || die "python3 -m venv failed (apt-get install python3-venv)"
     "$venv/bin/pip" install -q --disable-pip-version-check "confluent-kafka==$HUB_CONFLUENT_KAFKA_VERSION" >&2 ||
       die "pip install confluent-kafka failed"
+  fi
+  # The Schema Registry client's dependencies, pinned: confluent-kafka's [schemaregistry] extra
+  # asks for a certifi newer than the package registry here serves, so they go in one by one.
+  if ! "$venv/bin/python" -c "$HUB_SCHEMA_REGISTRY_PY_CHECK" 2>/dev/null; then
+    say "  adding the Schema Registry client's dependencies to $venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check "${HUB_SCHEMA_REGISTRY_PY_DEPS[@]}" >&2 ||
+      die "pip install of the Schema Registry client's dependencies failed"
   fi
   step clients "python confluent-kafka $("$venv/bin/python" -c 'import confluent_kafka as c; print(c.version(), "with librdkafka", c.libversion()[0])') in $venv"
   clients_confluent_js_up
