@@ -72,10 +72,11 @@ program
   .option("--durable", "answer acks=all produce requests only once their data is fsynced (hub.durable.acks.all=true)", false)
   .action(async (opts: { dataDir: string; host: string; kafkaPort: number; registryPort: number; connectPort: number; metricsPort: number; durable: boolean }) => {
     const log = logger();
-    const [{ brokerSettings, startBroker }, { registrySettings, startRegistry }, { connectSettings, startConnect }] = await Promise.all([
+    const [{ brokerSettings, startBroker }, { registrySettings, startRegistry }, { connectSettings, startConnect }, { kafkaRegistryParts }] = await Promise.all([
       import("../broker/index.ts"),
       import("../registry/index.ts"),
       import("../connect/index.ts"),
+      import("../registry/kafka-parts.ts"),
     ]);
     const dataDir = resolve(opts.dataDir);
     const bootstrap = `${opts.host}:${opts.kafkaPort}`;
@@ -97,6 +98,7 @@ program
         startRegistry(
           registrySettings(new Map([["listeners", `http://${opts.host}:${opts.registryPort}`], ["kafkastore.bootstrap.servers", bootstrap]])),
           log.child({ part: "registry" }),
+          kafkaRegistryParts(),
         ),
       () =>
         startConnect(
@@ -145,9 +147,9 @@ program
   .addOption(overrideOption())
   .action(async (file: string | undefined, opts: { override: string[] }) => {
     const log = logger();
-    const { registrySettings, startRegistry } = await import("../registry/index.ts");
+    const [{ registrySettings, startRegistry }, { kafkaRegistryParts }] = await Promise.all([import("../registry/index.ts"), import("../registry/kafka-parts.ts")]);
     const settings = registrySettings(await loadProperties(file, opts.override));
-    await run(log, [() => startRegistry(settings, log.child({ part: "registry" }))]);
+    await run(log, [() => startRegistry(settings, log.child({ part: "registry" }), kafkaRegistryParts())]);
   });
 
 program

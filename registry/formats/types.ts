@@ -36,6 +36,13 @@ export interface ParseOptions {
    * ordering and defaults of options, fully qualified type names).
    */
   readonly normalize?: boolean;
+  /**
+   * Confluent's `isNew`: the schema is being registered (or looked up, or tested) now, rather
+   * than read back from the store. Checks that Confluent applies to new schemas only are skipped
+   * otherwise, so that a `_schemas` topic written by an older registry still loads (Avro: field
+   * defaults must fit their types). Default: true.
+   */
+  readonly isNew?: boolean;
 }
 
 export interface ParsedSchema {
