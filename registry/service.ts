@@ -7,7 +7,9 @@ import type { Logger } from "../lib/logger.ts";
 import { compatibilityContext, incompatibilities, type PreviousVersion } from "./compatibility.ts";
 import { mergeMetadata, mergeRuleSets, withProperty } from "./data-contracts.ts";
 import { errors, NotLeaderError, RegistryError } from "./errors.ts";
+import type { AvroParsedSchema } from "./formats/avro/index.ts";
 import { formatFor } from "./formats/index.ts";
+import { protobufFormattedString } from "./formats/protobuf/output-formats.ts";
 import { InvalidSchemaError, type ParsedSchema, type SchemaFormat, type SchemaReference, type SchemaType } from "./formats/types.ts";
 import type { LeaderElection, RegistryIdentity, RegistryLog } from "./store/log.ts";
 import {
@@ -534,6 +536,37 @@ export class RegistryService {
     const found = this.state.schemaById(id, subject);
     if (!found) throw errors.schemaNotFound(id);
     return found;
+  }
+
+  /**
+   * A version with its schema text in one of Confluent's output formats (the `format` query
+   * parameter of the reads), as Confluent's ParsedSchema.formattedString gives it: none or blank,
+   * the text as stored; AVRO `resolved`, the schema with its referenced types written out; PROTOBUF
+   * `serialized`, a base64-encoded FileDescriptorProto, and `ignore_extensions`. AVRO answers its
+   * canonical text for a format it does not have (Confluent logs a warning); JSON has no formats
+   * and PROTOBUF none but its own, which Confluent answers with a bare 500.
+   */
+  formatted(v: SchemaValue, format: string | undefined): SchemaValue {
+    if (format === undefined || format.trim() === "") return v;
+    let text: string | undefined;
+    try {
+      if (v.schemaType === "AVRO") {
+        const parsed = this.parseStored(v) as AvroParsedSchema;
+        text = format === "resolved" ? parsed.resolvedString : parsed.canonicalString;
+      } else if (v.schemaType === "PROTOBUF") {
+        text = protobufFormattedString(v.schema, this.resolveReferences(v.references), format);
+      }
+    } catch (err) {
+      if (err instanceof RegistryError) throw err;
+      if (err instanceof InvalidSchemaError) throw errors.invalidSchema(`Invalid schema ${v.schema}, details: ${err.message}`);
+      throw err;
+    }
+    if (text === undefined) {
+      this.logger?.warn({ schemaType: v.schemaType, format }, "a schema was asked for in a format its type does not have");
+      // Confluent's generic exception mapper: its JSON and Protobuf schemas throw on such a format.
+      throw new RegistryError(500, 500, "Internal Server Error");
+    }
+    return { ...v, schema: text };
   }
 
   /** GET /schemas/ids/{id}/versions: every subject-version with the id (the subject locates, it does not filter). */

@@ -3,15 +3,16 @@
 // stores and returns it as text. This does the same, reading the descriptor with the codec and
 // Google's descriptor.proto: type names stay fully qualified with a leading dot, maps stay
 // repeated `...Entry` fields with their entry messages (as Confluent prints them), proto3 fields
-// lose their implicit labels. Custom options (and Confluent's meta options) in a descriptor are not
-// kept: they arrive as extensions the descriptor codec does not know.
+// lose their implicit labels, TYPE_GROUP fields become the groups they were declared as. Custom
+// options (and Confluent's meta options) in a descriptor are not kept: they arrive as extensions
+// the descriptor codec does not know. descriptor-writer.ts writes descriptors back.
 
 import type {
-  EnumElement, ExtendElement, ExtensionsElement, FieldElement, Label, MessageElement, OneOfElement, OptionElement,
+  EnumElement, ExtendElement, ExtensionsElement, FieldElement, GroupElement, Label, MessageElement, OneOfElement, OptionElement,
   OptionValue, ProtoFileElement, RangeValue, ReservedElement, RpcElement, ServiceElement, TypeElement,
 } from "./ast.ts";
 import { ProtobufCodec } from "./codec.ts";
-import { describe } from "./describe.ts";
+import { describe, type Described } from "./describe.ts";
 import { linkSchema } from "./link.ts";
 import type { ProtoObject, ProtoValue } from "./model.ts";
 import { ProtoSyntaxError, parseProto } from "./parser.ts";
@@ -19,11 +20,21 @@ import { wellKnownText } from "./well-known.ts";
 
 const NOWHERE = { line: 0, column: 0 };
 
-let descriptorCodec: ProtobufCodec | null = null;
+/** Google's descriptor.proto, described and ready to encode and decode its messages. */
+export interface DescriptorSchema {
+  readonly described: Described;
+  readonly codec: ProtobufCodec;
+}
 
-function codec(): ProtobufCodec {
-  descriptorCodec ??= new ProtobufCodec(describe(linkSchema(wellKnownText("google/protobuf/descriptor.proto")!, new Map())));
-  return descriptorCodec;
+let descriptorSchemaInstance: DescriptorSchema | null = null;
+
+/** descriptor.proto, parsed once on first use (descriptor-writer.ts encodes with it too). */
+export function descriptorSchema(): DescriptorSchema {
+  if (!descriptorSchemaInstance) {
+    const described = describe(linkSchema(wellKnownText("google/protobuf/descriptor.proto")!, new Map()));
+    descriptorSchemaInstance = { described, codec: new ProtobufCodec(described) };
+  }
+  return descriptorSchemaInstance;
 }
 
 type Obj = Readonly<Record<string, ProtoValue>>;
@@ -76,16 +87,38 @@ class DescriptorReader {
     };
   }
 
+  /** A TYPE_GROUP field with its message (a nested type of the same name) as the group it was declared as. */
+  private group(fd: Obj, message: Obj, inOneof: boolean): GroupElement {
+    const written = text(fd.label) ?? "LABEL_OPTIONAL";
+    const label: Label | null = inOneof ? null : written === "LABEL_REPEATED" ? "repeated" : written === "LABEL_REQUIRED" ? "required" : "optional";
+    return { location: NOWHERE, label, name: text(message.name) ?? "", tag: num(fd.number), fields: list(message.field).map((f) => this.field(f, false)) };
+  }
+
   message(descriptor: Obj): MessageElement {
+    const nested = list(descriptor.nested_type);
+    const groupMessage = (fd: Obj): Obj | undefined => {
+      if (text(fd.type) !== "TYPE_GROUP") return undefined;
+      const typeName = text(fd.type_name) ?? "";
+      return nested.find((m) => text(m.name) === typeName.slice(typeName.lastIndexOf(".") + 1));
+    };
     const oneOfFields = list(descriptor.oneof_decl).map(() => [] as FieldElement[]);
+    const oneOfGroups = list(descriptor.oneof_decl).map(() => [] as GroupElement[]);
     const fields: FieldElement[] = [];
+    const groups: GroupElement[] = [];
+    const groupMessages = new Set<Obj>();
     for (const fd of list(descriptor.field)) {
-      if (fd.oneof_index !== undefined && fd.proto3_optional !== true) oneOfFields[num(fd.oneof_index)]?.push(this.field(fd, true));
+      const inOneof = fd.oneof_index !== undefined && fd.proto3_optional !== true;
+      const message = groupMessage(fd);
+      if (message) {
+        groupMessages.add(message);
+        if (inOneof) oneOfGroups[num(fd.oneof_index)]?.push(this.group(fd, message, true));
+        else groups.push(this.group(fd, message, false));
+      } else if (inOneof) oneOfFields[num(fd.oneof_index)]?.push(this.field(fd, true));
       else fields.push(this.field(fd, false));
     }
     const oneOfs: OneOfElement[] = list(descriptor.oneof_decl)
-      .map((o, i) => ({ location: NOWHERE, name: text(o.name) ?? "", fields: oneOfFields[i]!, groups: [], options: [] }))
-      .filter((o) => o.fields.length > 0);
+      .map((o, i) => ({ location: NOWHERE, name: text(o.name) ?? "", fields: oneOfFields[i]!, groups: oneOfGroups[i]!, options: [] }))
+      .filter((o) => o.fields.length > 0 || o.groups.length > 0);
     const reserveds: ReservedElement[] = [
       ...list(descriptor.reserved_range).map((r) => ({ location: NOWHERE, values: [range(num(r.start), num(r.end) - 1)] })),
       ...((descriptor.reserved_name ?? []) as string[]).map((name) => ({ location: NOWHERE, values: [name] })),
@@ -97,7 +130,7 @@ class DescriptorReader {
       kind: "message",
       location: NOWHERE,
       name: text(descriptor.name) ?? "",
-      nestedTypes: [...list(descriptor.nested_type).map((d) => this.message(d)), ...list(descriptor.enum_type).map((e) => this.enumType(e))],
+      nestedTypes: [...nested.filter((d) => !groupMessages.has(d)).map((d) => this.message(d)), ...list(descriptor.enum_type).map((e) => this.enumType(e))],
       options: [
         ...option("no_standard_descriptor_accessor", options.no_standard_descriptor_accessor, "BOOLEAN"),
         ...option("deprecated", options.deprecated, "BOOLEAN"),
@@ -107,7 +140,7 @@ class DescriptorReader {
       fields,
       oneOfs,
       extensions,
-      groups: [],
+      groups,
       extendDeclarations: this.extends(list(descriptor.extension)),
     };
   }
@@ -170,7 +203,7 @@ const FILE_OPTIONS: readonly (readonly [string, "BOOLEAN" | "ENUM" | "STRING"])[
 
 /** The syntax tree of a serialized FileDescriptorProto, as Confluent converts one. */
 export function fileFromDescriptor(bytes: Uint8Array): ProtoFileElement {
-  const file: ProtoObject = codec().decode("google.protobuf.FileDescriptorProto", bytes, true);
+  const file: ProtoObject = descriptorSchema().codec.decode("google.protobuf.FileDescriptorProto", bytes, true);
   const syntax = text(file.syntax) === "proto3" ? "proto3" : text(file.syntax) === "proto2" ? "proto2" : null;
   const reader = new DescriptorReader(syntax === "proto3");
   const dependencies = (file.dependency ?? []) as string[];

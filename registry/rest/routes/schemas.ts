@@ -26,14 +26,15 @@ export function registerSchemaRoutes(app: FastifyInstance, ctx: RegistryRestCont
     return sendJson(request, reply, 200, schemas.map(schemaEntity));
   });
 
+  // `format`: the schema text in one of Confluent's output formats (RegistryService.formatted).
   app.get("/schemas/ids/:id", async (request, reply) => {
     const schema = service.schemaById(pathInt(request, "id"), queryString(request, "subject") ?? null);
-    return sendJson(request, reply, 200, schemaStringEntity(schema));
+    return sendJson(request, reply, 200, schemaStringEntity(service.formatted(schema, queryString(request, "format"))));
   });
 
   app.get("/schemas/ids/:id/schema", async (request, reply) => {
     const schema = service.schemaById(pathInt(request, "id"), queryString(request, "subject") ?? null);
-    return sendText(request, reply, schema.schema);
+    return sendText(request, reply, service.formatted(schema, queryString(request, "format")).schema);
   });
 
   app.get("/schemas/ids/:id/subjects", async (request, reply) => {

@@ -1,6 +1,6 @@
 // /subjects: listing, registering, looking up, reading and deleting versions (Confluent's
 // SubjectsResource and SubjectVersionsResource). Writes go through writeOrForward: a follower
-// sends them to the leader.
+// sends them to the leader. Reads of a schema take Confluent's `format` (RegistryService.formatted).
 import type { FastifyInstance } from "fastify";
 import { pathParam, queryBoolean, queryString, type RegistryRestContext, requestBody, sendJson, sendText, writeOrForward } from "../context.ts";
 import { registerResponse, schemaEntity } from "../entities.ts";
@@ -21,7 +21,7 @@ export function registerSubjectRoutes(app: FastifyInstance, ctx: RegistryRestCon
   app.post("/subjects/:subject", async (request, reply) => {
     const req = readSchemaRequest(requestBody(request));
     const found = service.lookup(pathParam(request, "subject"), req, { normalize: queryBoolean(request, "normalize"), deleted: queryBoolean(request, "deleted") });
-    return sendJson(request, reply, 200, schemaEntity(found));
+    return sendJson(request, reply, 200, schemaEntity(service.formatted(found, queryString(request, "format"))));
   });
 
   app.delete("/subjects/:subject", async (request, reply) => {
@@ -56,12 +56,12 @@ export function registerSubjectRoutes(app: FastifyInstance, ctx: RegistryRestCon
 
   app.get("/subjects/:subject/versions/:version", async (request, reply) => {
     const v = service.getVersion(pathParam(request, "subject"), pathParam(request, "version"), queryBoolean(request, "deleted"));
-    return sendJson(request, reply, 200, schemaEntity(v));
+    return sendJson(request, reply, 200, schemaEntity(service.formatted(v, queryString(request, "format"))));
   });
 
   app.get("/subjects/:subject/versions/:version/schema", async (request, reply) => {
     const v = service.getVersion(pathParam(request, "subject"), pathParam(request, "version"), queryBoolean(request, "deleted"));
-    return sendText(request, reply, v.schema);
+    return sendText(request, reply, service.formatted(v, queryString(request, "format")).schema);
   });
 
   app.get("/subjects/:subject/versions/:version/referencedby", async (request, reply) => {
