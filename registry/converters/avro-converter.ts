@@ -8,26 +8,17 @@
 // Keys: schema.registry.url (required), auto.register.schemas, use.latest.version,
 // latest.compatibility.strict, key/value.subject.name.strategy, basic.auth.* (serde-config.ts),
 // and AvroData's connect.meta.data, enhanced.avro.schema.support, scrub.invalid.names, ...
-import {
-  ConfigDef,
-  CONVERTER_TYPE_CONFIG,
-  Converter,
-  definePlugin,
-  type PluginConfigs,
-  type RecordHeader,
-  type Schema,
-  SchemaAndValue,
-} from "../../connect/api/index.ts";
+import { ConfigDef, definePlugin, type RecordHeader, type Schema, SchemaAndValue } from "../../connect/api/index.ts";
 import { HUB_VERSION } from "../../lib/version.ts";
-import { type CachedSchemaRegistryClient, clientFromConfig, type ResolvedSchema } from "../client/index.ts";
+import type { CachedSchemaRegistryClient, ResolvedSchema } from "../client/index.ts";
 import { avroFormat } from "../formats/avro/index.ts";
 import { decodeAvro, encodeAvro } from "../serde/avro/binary.ts";
 import { type AvroSchema, isNamed, parseAvroSchema, printAvroSchema } from "../serde/avro/schema.ts";
 import { frame } from "../serde/wire-format.ts";
 import { AvroData, type AvroDataConfig } from "./avro-data.ts";
-import { type ConverterMessages, deserializationFailure, serializationFailure } from "./converter-errors.ts";
-import { type RegisteredSchema, RegistrySerde, type SchemaFormatAdapter } from "./registry-serde.ts";
-import { registryConverterConfigDef, serdeSettings } from "./serde-config.ts";
+import { type ParsedConverterConfig, RegistryConverter, type RegistryConverterFormat } from "./registry-converter.ts";
+import type { RegisteredSchema, SchemaFormatAdapter } from "./registry-serde.ts";
+import { registryConverterConfigDef } from "./serde-config.ts";
 
 export const AVRO_CONVERTER_CLASS = "io.confluent.connect.avro.AvroConverter";
 
@@ -52,7 +43,7 @@ export function avroConverterConfigDef(): ConfigDef {
   return registryConverterConfigDef(defineAvroDataKeys);
 }
 
-export function avroDataConfig(parsed: Readonly<Record<string, unknown>>): AvroDataConfig {
+export function avroDataConfig(parsed: ParsedConverterConfig): AvroDataConfig {
   return {
     connectMetaData: parsed["connect.meta.data"] as boolean,
     enhancedSchemaSupport: parsed["enhanced.avro.schema.support"] as boolean,
@@ -76,48 +67,33 @@ export const avroAdapter: SchemaFormatAdapter<AvroSchema> = {
   },
 };
 
-const MESSAGES: ConverterMessages = {
-  label: "Avro",
-  serializeFailed: (topic) => `Failed to serialize Avro data from topic ${topic}:`,
-  deserializeFailed: (topic) => `Failed to deserialize data for topic ${topic} to Avro:`,
+const AVRO_CONVERTER: RegistryConverterFormat<AvroSchema> = {
+  converterName: "AvroConverter",
+  configDef: avroConverterConfigDef,
+  adapter: avroAdapter,
+  messages: {
+    label: "Avro",
+    serializeFailed: (topic) => `Failed to serialize Avro data from topic ${topic}:`,
+    deserializeFailed: (topic) => `Failed to deserialize data for topic ${topic} to Avro:`,
+  },
 };
 
-export class AvroConverter extends Converter {
-  readonly #givenClient: CachedSchemaRegistryClient | null;
-  #serde: RegistrySerde<AvroSchema> | null = null;
+export class AvroConverter extends RegistryConverter<AvroSchema> {
   #avroData = new AvroData();
   /** The schema each Connect schema registers as (its text printed once). */
   #own = new WeakMap<Schema, RegisteredSchema<AvroSchema>>();
 
-  /** A client may be given (tests, a shared client); otherwise configure() makes one from schema.registry.url. */
   constructor(client?: CachedSchemaRegistryClient) {
-    super();
-    this.#givenClient = client ?? null;
+    super(AVRO_CONVERTER, client);
   }
 
-  override configure(configs: PluginConfigs, isKey: boolean): void {
-    const parsed = avroConverterConfigDef().parse({ [CONVERTER_TYPE_CONFIG]: isKey ? "key" : "value", ...configs });
-    const client = this.#givenClient ?? clientFromConfig(configs);
-    this.#serde = new RegistrySerde(client, serdeSettings(parsed), avroAdapter, isKey);
+  protected override configureData(parsed: ParsedConverterConfig): void {
     this.#avroData = new AvroData(avroDataConfig(parsed));
     this.#own = new WeakMap();
   }
 
-  override config(): ConfigDef {
-    return avroConverterConfigDef();
-  }
-
-  override version(): string {
-    return HUB_VERSION;
-  }
-
   get avroData(): AvroData {
     return this.#avroData;
-  }
-
-  #requireSerde(): RegistrySerde<AvroSchema> {
-    if (this.#serde === null) throw new Error("AvroConverter used before configure()");
-    return this.#serde;
   }
 
   #ownSchema(schema: Schema | null, avro: AvroSchema): RegisteredSchema<AvroSchema> {
@@ -130,8 +106,7 @@ export class AvroConverter extends Converter {
   }
 
   override async fromConnectData(topic: string, _headers: RecordHeader[] | null, schema: Schema | null, value: unknown): Promise<Buffer | null> {
-    const serde = this.#requireSerde();
-    try {
+    return this.serializing(topic, async (serde) => {
       const avro = this.#avroData.fromConnectSchema(schema);
       // Validates the value against the schema (a null for a required schema throws) before
       // anything is registered.
@@ -142,22 +117,17 @@ export class AvroConverter extends Converter {
       const writerAvro = writer.schema.parsed;
       const avroValue = writerAvro === avro ? ownValue : this.#avroData.fromConnectData(schema, writerAvro, value);
       return frame(writer.id, encodePayload(writerAvro, avroValue as Parameters<typeof encodeAvro>[1]));
-    } catch (e) {
-      throw serializationFailure(e, topic, MESSAGES);
-    }
+    });
   }
 
   override async toConnectData(topic: string, _headers: readonly RecordHeader[] | null, value: Buffer | null): Promise<SchemaAndValue> {
     if (value === null || value === undefined) return SchemaAndValue.NULL;
-    const serde = this.#requireSerde();
-    try {
+    return this.deserializing(topic, async (serde) => {
       const input = await serde.readerFor(topic, value, { withVersion: true });
       const avro = input.schema.parsed;
       const decoded = isBytes(avro) ? Buffer.from(input.payload) : decodeAvro(avro, input.payload);
       return this.#avroData.toConnectData(avro, decoded, input.version);
-    } catch (e) {
-      throw deserializationFailure(e, topic, MESSAGES);
-    }
+    });
   }
 }
 

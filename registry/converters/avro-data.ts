@@ -56,6 +56,7 @@ import {
   stringProp,
 } from "../serde/avro/schema.ts";
 import { isJsonObject, type JsonObject, type JsonValue, jsonNumber, numberOf, RawNumber } from "../serde/json.ts";
+import { nonOptional } from "./schema-copy.ts";
 
 export const NAMESPACE = "io.confluent.connect.avro";
 export const DEFAULT_SCHEMA_NAME = "ConnectDefault";
@@ -179,23 +180,6 @@ function isUnionSchema(schema: Schema): boolean {
 
 function isEnumSchema(schema: Schema): boolean {
   return schema.type === "STRING" && schema.parameters?.has(AVRO_TYPE_ENUM) === true;
-}
-
-/** The same schema, required (Confluent's AvroData.nonOptional). */
-function nonOptional(schema: Schema): Schema {
-  if (!schema.optional) return schema;
-  return new Schema({
-    type: schema.type,
-    optional: false,
-    defaultValue: schema.defaultValue,
-    name: schema.name,
-    version: schema.version,
-    doc: schema.doc,
-    parameters: schema.parameters,
-    fields: schema.type === "STRUCT" ? schema.fields : null,
-    keySchema: schema.keySchema,
-    valueSchema: schema.valueSchema,
-  });
 }
 
 /** The type name a Connect type shares with Avro (Confluent's crossReferenceSchemaNames). */

@@ -10,24 +10,21 @@
 import {
   CaseInsensitiveValidString,
   ConfigDef,
-  CONVERTER_TYPE_CONFIG,
-  Converter,
   DataException,
   definePlugin,
-  type PluginConfigs,
   type RecordHeader,
   type Schema,
   SchemaAndValue,
 } from "../../connect/api/index.ts";
 import { HUB_VERSION } from "../../lib/version.ts";
-import { type CachedSchemaRegistryClient, clientFromConfig, type ResolvedSchema } from "../client/index.ts";
+import type { CachedSchemaRegistryClient, ResolvedSchema } from "../client/index.ts";
 import { jsonSchemaFormat } from "../formats/json-schema/index.ts";
 import { isJsonObject, type JsonValue, parseJsonExact, writeJson } from "../serde/json.ts";
 import { frame } from "../serde/wire-format.ts";
-import { type ConverterMessages, deserializationFailure, serializationFailure } from "./converter-errors.ts";
 import { type DecimalFormat, JsonSchemaData, type JsonSchemaDataConfig } from "./json-schema-data.ts";
-import { type RegisteredSchema, RegistrySerde, type SchemaFormatAdapter } from "./registry-serde.ts";
-import { registryConverterConfigDef, serdeSettings } from "./serde-config.ts";
+import { type ParsedConverterConfig, RegistryConverter, type RegistryConverterFormat } from "./registry-converter.ts";
+import type { RegisteredSchema, SchemaFormatAdapter } from "./registry-serde.ts";
+import { registryConverterConfigDef } from "./serde-config.ts";
 
 export const JSON_SCHEMA_CONVERTER_CLASS = "io.confluent.connect.json.JsonSchemaConverter";
 
@@ -55,7 +52,7 @@ export function jsonSchemaConverterConfigDef(): ConfigDef {
   return registryConverterConfigDef(defineJsonSchemaKeys);
 }
 
-export function jsonSchemaDataConfig(parsed: Readonly<Record<string, unknown>>): JsonSchemaDataConfig {
+export function jsonSchemaDataConfig(parsed: ParsedConverterConfig): JsonSchemaDataConfig {
   return {
     allowAdditionalProperties: parsed["object.additional.properties"] as boolean,
     useOptionalForNonRequired: parsed["use.optional.for.nonrequired"] as boolean,
@@ -96,15 +93,18 @@ export const jsonSchemaAdapter: SchemaFormatAdapter<JsonSchemaDocument> = {
   },
 };
 
-const MESSAGES: ConverterMessages = {
-  label: "JSON Schema",
-  serializeFailed: (topic) => `Converting Kafka Connect data to byte[] failed due to serialization error of topic ${topic}:`,
-  deserializeFailed: (topic) => `Converting byte[] to Kafka Connect data failed due to serialization error of topic ${topic}:`,
+const JSON_SCHEMA_CONVERTER: RegistryConverterFormat<JsonSchemaDocument> = {
+  converterName: "JsonSchemaConverter",
+  configDef: jsonSchemaConverterConfigDef,
+  adapter: jsonSchemaAdapter,
+  messages: {
+    label: "JSON Schema",
+    serializeFailed: (topic) => `Converting Kafka Connect data to byte[] failed due to serialization error of topic ${topic}:`,
+    deserializeFailed: (topic) => `Converting byte[] to Kafka Connect data failed due to serialization error of topic ${topic}:`,
+  },
 };
 
-export class JsonSchemaConverter extends Converter {
-  readonly #givenClient: CachedSchemaRegistryClient | null;
-  #serde: RegistrySerde<JsonSchemaDocument> | null = null;
+export class JsonSchemaConverter extends RegistryConverter<JsonSchemaDocument> {
   #data = new JsonSchemaData();
   #validate = false;
   /** The schema each Connect schema registers as (printed once). */
@@ -112,43 +112,25 @@ export class JsonSchemaConverter extends Converter {
   readonly #toConnect = new Map<string, Schema>();
 
   constructor(client?: CachedSchemaRegistryClient) {
-    super();
-    this.#givenClient = client ?? null;
+    super(JSON_SCHEMA_CONVERTER, client);
   }
 
-  override configure(configs: PluginConfigs, isKey: boolean): void {
-    const parsed = jsonSchemaConverterConfigDef().parse({ [CONVERTER_TYPE_CONFIG]: isKey ? "key" : "value", ...configs });
-    const client = this.#givenClient ?? clientFromConfig(configs);
-    this.#serde = new RegistrySerde(client, serdeSettings(parsed), jsonSchemaAdapter, isKey);
+  protected override configureData(parsed: ParsedConverterConfig): void {
     this.#data = new JsonSchemaData(jsonSchemaDataConfig(parsed));
     this.#validate = parsed["json.fail.invalid.schema"] as boolean;
     this.#own = new WeakMap();
     this.#toConnect.clear();
   }
 
-  override config(): ConfigDef {
-    return jsonSchemaConverterConfigDef();
-  }
-
-  override version(): string {
-    return HUB_VERSION;
-  }
-
   get jsonSchemaData(): JsonSchemaData {
     return this.#data;
-  }
-
-  #requireSerde(): RegistrySerde<JsonSchemaDocument> {
-    if (this.#serde === null) throw new Error("JsonSchemaConverter used before configure()");
-    return this.#serde;
   }
 
   override async fromConnectData(topic: string, _headers: RecordHeader[] | null, schema: Schema | null, value: unknown): Promise<Buffer | null> {
     // A null value is a null record (a tombstone), whatever the schema, as Confluent's
     // serializer returns null for a null value.
     if (value === null || value === undefined) return null;
-    const serde = this.#requireSerde();
-    try {
+    return this.serializing(topic, async (serde) => {
       if (schema === null) throw new DataException("JsonSchemaConverter needs a schema: schemaless values cannot be given a JSON Schema");
       const json = this.#data.fromConnectData(schema, value);
       let own = this.#own.get(schema);
@@ -161,15 +143,12 @@ export class JsonSchemaConverter extends Converter {
       const payload = writeJson(json ?? null);
       if (this.#validate) validate(writer.schema, payload);
       return frame(writer.id, Buffer.from(payload, "utf8"));
-    } catch (e) {
-      throw serializationFailure(e, topic, MESSAGES);
-    }
+    });
   }
 
   override async toConnectData(topic: string, _headers: readonly RecordHeader[] | null, value: Buffer | null): Promise<SchemaAndValue> {
     if (value === null || value === undefined) return SchemaAndValue.NULL;
-    const serde = this.#requireSerde();
-    try {
+    return this.deserializing(topic, async (serde) => {
       const input = await serde.readerFor(topic, value, { withVersion: true });
       const text = input.payload.toString("utf8");
       if (this.#validate) validate(input.schema, text);
@@ -183,9 +162,7 @@ export class JsonSchemaConverter extends Converter {
         this.#toConnect.set(key, schema);
       }
       return new SchemaAndValue(schema, this.#data.toConnectData(schema, json));
-    } catch (e) {
-      throw deserializationFailure(e, topic, MESSAGES);
-    }
+    });
   }
 }
 

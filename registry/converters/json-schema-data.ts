@@ -33,6 +33,7 @@ import {
 } from "../../connect/api/index.ts";
 import { decodeBase64Strict } from "../../connect/converters/json-text.ts";
 import { isJsonObject, type JsonObject, type JsonValue, jsonNumber, parseJsonExact, RawNumber } from "../serde/json.ts";
+import { nonOptional } from "./schema-copy.ts";
 
 export const NAMESPACE = "io.confluent.connect.json";
 export const KEY_FIELD = "key";
@@ -69,22 +70,6 @@ export const DEFAULT_JSON_SCHEMA_DATA_CONFIG: JsonSchemaDataConfig = {
 
 function isUnionSchema(schema: Schema): boolean {
   return schema.type === "STRUCT" && schema.name === JSON_TYPE_ONE_OF;
-}
-
-function nonOptional(schema: Schema): Schema {
-  if (!schema.optional) return schema;
-  return new Schema({
-    type: schema.type,
-    optional: false,
-    defaultValue: schema.defaultValue,
-    name: schema.name,
-    version: schema.version,
-    doc: schema.doc,
-    parameters: schema.parameters,
-    fields: schema.type === "STRUCT" ? schema.fields : null,
-    keySchema: schema.keySchema,
-    valueSchema: schema.valueSchema,
-  });
 }
 
 function describe(value: unknown): string {

@@ -8,24 +8,21 @@
 import {
   ConfigDef,
   ConfigException,
-  CONVERTER_TYPE_CONFIG,
-  Converter,
   DataException,
   definePlugin,
-  type PluginConfigs,
   type RecordHeader,
   type Schema,
   SchemaAndValue,
   Struct,
 } from "../../connect/api/index.ts";
 import { HUB_VERSION } from "../../lib/version.ts";
-import { type CachedSchemaRegistryClient, clientFromConfig, type ResolvedSchema } from "../client/index.ts";
+import type { CachedSchemaRegistryClient, ResolvedSchema } from "../client/index.ts";
 import { protobufFormat, type ProtobufParsedSchema } from "../formats/protobuf/index.ts";
 import { frame } from "../serde/wire-format.ts";
-import { type ConverterMessages, deserializationFailure, serializationFailure } from "./converter-errors.ts";
 import { ProtobufData } from "./protobuf-data.ts";
-import { type RegisteredSchema, RegistrySerde, type SchemaFormatAdapter } from "./registry-serde.ts";
-import { registryConverterConfigDef, serdeSettings } from "./serde-config.ts";
+import { type ParsedConverterConfig, RegistryConverter, type RegistryConverterFormat } from "./registry-converter.ts";
+import type { RegisteredSchema, SchemaFormatAdapter } from "./registry-serde.ts";
+import { registryConverterConfigDef } from "./serde-config.ts";
 
 export const PROTOBUF_CONVERTER_CLASS = "io.confluent.connect.protobuf.ProtobufConverter";
 
@@ -51,46 +48,35 @@ export const protobufAdapter: SchemaFormatAdapter<ProtobufParsedSchema> = {
     protobufFormat.incompatibilities(reader.parsed, writer.parsed, { reader: "old", writer: "new" }),
 };
 
-const MESSAGES: ConverterMessages = {
-  label: "Protobuf",
-  serializeFailed: (topic) => `Failed to serialize Protobuf data from topic ${topic}:`,
-  deserializeFailed: (topic) => `Failed to deserialize data for topic ${topic} to Protobuf:`,
+const PROTOBUF_CONVERTER: RegistryConverterFormat<ProtobufParsedSchema> = {
+  converterName: "ProtobufConverter",
+  configDef: protobufConverterConfigDef,
+  adapter: protobufAdapter,
+  messages: {
+    label: "Protobuf",
+    serializeFailed: (topic) => `Failed to serialize Protobuf data from topic ${topic}:`,
+    deserializeFailed: (topic) => `Failed to deserialize data for topic ${topic} to Protobuf:`,
+  },
 };
 
-export class ProtobufConverter extends Converter {
-  readonly #givenClient: CachedSchemaRegistryClient | null;
-  #serde: RegistrySerde<ProtobufParsedSchema> | null = null;
+export class ProtobufConverter extends RegistryConverter<ProtobufParsedSchema> {
   #data = new ProtobufData();
   readonly #own = new WeakMap<Schema, { registered: RegisteredSchema<ProtobufParsedSchema>; messageName: string }>();
 
   constructor(client?: CachedSchemaRegistryClient) {
-    super();
-    this.#givenClient = client ?? null;
+    super(PROTOBUF_CONVERTER, client);
   }
 
-  override configure(configs: PluginConfigs, isKey: boolean): void {
-    const parsed = protobufConverterConfigDef().parse({ [CONVERTER_TYPE_CONFIG]: isKey ? "key" : "value", ...configs });
+  protected override checkConfig(parsed: ParsedConverterConfig): void {
     if (parsed["wrapper.for.nullables"] === true) throw new ConfigException("wrapper.for.nullables", true, "wrapper messages for optional primitives are not supported");
-    const client = this.#givenClient ?? clientFromConfig(configs);
-    this.#serde = new RegistrySerde(client, serdeSettings(parsed), protobufAdapter, isKey);
+  }
+
+  protected override configureData(parsed: ParsedConverterConfig): void {
     this.#data = new ProtobufData({ enhancedSchemaSupport: parsed["enhanced.protobuf.schema.support"] as boolean, scrubInvalidNames: parsed["scrub.invalid.names"] as boolean });
-  }
-
-  override config(): ConfigDef {
-    return protobufConverterConfigDef();
-  }
-
-  override version(): string {
-    return HUB_VERSION;
   }
 
   get protobufData(): ProtobufData {
     return this.#data;
-  }
-
-  #requireSerde(): RegistrySerde<ProtobufParsedSchema> {
-    if (this.#serde === null) throw new Error("ProtobufConverter used before configure()");
-    return this.#serde;
   }
 
   /** The .proto of a Connect schema, parsed as the registry parses it. */
@@ -107,8 +93,7 @@ export class ProtobufConverter extends Converter {
 
   override async fromConnectData(topic: string, _headers: RecordHeader[] | null, schema: Schema | null, value: unknown): Promise<Buffer | null> {
     if (value === null || value === undefined) return null;
-    const serde = this.#requireSerde();
-    try {
+    return this.serializing(topic, async (serde) => {
       if (schema === null) throw new DataException("ProtobufConverter needs a schema: schemaless values cannot be given a Protobuf schema");
       if (!(value instanceof Struct)) throw new DataException(`Unsupported root value of type ${schema.type}: the ProtobufConverter writes structs`);
       const own = this.#ownSchema(schema);
@@ -122,15 +107,12 @@ export class ProtobufConverter extends Converter {
         throw new DataException(`Cannot encode the value as ${message.fullName}: ${(e as Error).message}`, { cause: e });
       }
       return frame(writer.id, bytes, parsed.messageIndexes(message.fullName));
-    } catch (e) {
-      throw serializationFailure(e, topic, MESSAGES);
-    }
+    });
   }
 
   override async toConnectData(topic: string, _headers: readonly RecordHeader[] | null, value: Buffer | null): Promise<SchemaAndValue> {
     if (value === null || value === undefined) return SchemaAndValue.NULL;
-    const serde = this.#requireSerde();
-    try {
+    return this.deserializing(topic, async (serde) => {
       const input = await serde.readerFor(topic, value, { messageIndexes: true, withVersion: true });
       const parsed = input.schema.parsed;
       const message = parsed.messageAt(input.messageIndexes ?? [0]);
@@ -142,9 +124,7 @@ export class ProtobufConverter extends Converter {
       }
       const schema = this.#data.toConnectSchema(parsed, message, input.version);
       return new SchemaAndValue(schema, this.#data.toConnectData(schema, message, parsed, decoded));
-    } catch (e) {
-      throw deserializationFailure(e, topic, MESSAGES);
-    }
+    });
   }
 }
 

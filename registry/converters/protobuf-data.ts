@@ -28,6 +28,7 @@ import {
 } from "../../connect/api/index.ts";
 import type { ProtobufParsedSchema } from "../formats/protobuf/index.ts";
 import type { ProtoEnum, ProtoField, ProtoFieldType, ProtoMessage, ProtoObject, ProtoValue } from "../formats/protobuf/model.ts";
+import { copySchema } from "./schema-copy.ts";
 
 export const NAMESPACE = "io.confluent.connect.protobuf";
 export const DEFAULT_SCHEMA_NAME = "ConnectDefault";
@@ -582,18 +583,7 @@ export class ProtobufData {
 function withTag(schema: Schema, number: number): Schema {
   const params = new Map(schema.parameters ?? []);
   params.set(PROTOBUF_TYPE_TAG, String(number));
-  return new Schema({
-    type: schema.type,
-    optional: true,
-    defaultValue: schema.defaultValue,
-    name: schema.name,
-    version: schema.version,
-    doc: schema.doc,
-    parameters: params,
-    fields: schema.type === "STRUCT" ? schema.fields : null,
-    keySchema: schema.keySchema,
-    valueSchema: schema.valueSchema,
-  });
+  return copySchema(schema, { optional: true, parameters: params });
 }
 
 function defaultOf(schema: Schema): ProtoValue {

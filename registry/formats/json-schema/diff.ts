@@ -467,17 +467,13 @@ function compareObjects(context: Context, original: ObjectNode, update: ObjectNo
     }
   });
   // additionalProperties
-  context.within("additionalProperties", () => {
-    if (original.permitsAdditionalProperties !== update.permitsAdditionalProperties) {
-      context.add(update.permitsAdditionalProperties ? "ADDITIONAL_PROPERTIES_ADDED" : "ADDITIONAL_PROPERTIES_REMOVED");
-    } else if (original.additionalPropertiesSchema === null && update.additionalPropertiesSchema !== null) {
-      context.add("ADDITIONAL_PROPERTIES_NARROWED");
-    } else if (original.additionalPropertiesSchema !== null && update.additionalPropertiesSchema === null) {
-      context.add("ADDITIONAL_PROPERTIES_EXTENDED");
-    } else {
-      compareOptional(context, original.additionalPropertiesSchema, update.additionalPropertiesSchema);
-    }
-  });
+  compareAdditional(
+    context,
+    "additionalProperties",
+    { permits: original.permitsAdditionalProperties, schema: original.additionalPropertiesSchema },
+    { permits: update.permitsAdditionalProperties, schema: update.additionalPropertiesSchema },
+    ["ADDITIONAL_PROPERTIES_ADDED", "ADDITIONAL_PROPERTIES_REMOVED", "ADDITIONAL_PROPERTIES_NARROWED", "ADDITIONAL_PROPERTIES_EXTENDED"],
+  );
   compareUnevaluated(context, "unevaluatedProperties", original.unevaluatedProperties, update.unevaluatedProperties, [
     "UNEVALUATED_PROPERTIES_ADDED",
     "UNEVALUATED_PROPERTIES_REMOVED",
@@ -544,6 +540,28 @@ function comparePropertySlot(context: Context, name: string, original: ObjectNod
 }
 
 /** unevaluatedProperties / unevaluatedItems: absent or `true` opens, `false` closes, a schema partially opens. */
+/** What `additionalProperties` / `additionalItems` allow: more at all, and the schema more must match (null: any). */
+interface Additional {
+  readonly permits: boolean;
+  readonly schema: SchemaNode | null;
+}
+
+function compareAdditional(
+  context: Context,
+  attribute: string,
+  original: Additional,
+  update: Additional,
+  types: readonly [added: DifferenceType, removed: DifferenceType, narrowed: DifferenceType, extended: DifferenceType],
+): void {
+  const [added, removed, narrowed, extended] = types;
+  context.within(attribute, () => {
+    if (original.permits !== update.permits) context.add(update.permits ? added : removed);
+    else if (original.schema === null && update.schema !== null) context.add(narrowed);
+    else if (original.schema !== null && update.schema === null) context.add(extended);
+    else compareOptional(context, original.schema, update.schema);
+  });
+}
+
 function compareUnevaluated(
   context: Context,
   attribute: string,
@@ -623,17 +641,13 @@ function compareArrays(context: Context, original: ArrayNode, update: ArrayNode)
       }
     });
   }
-  context.within("additionalItems", () => {
-    if (original.permitsAdditionalItems !== update.permitsAdditionalItems) {
-      context.add(original.permitsAdditionalItems ? "ADDITIONAL_ITEMS_REMOVED" : "ADDITIONAL_ITEMS_ADDED");
-    } else if (original.additionalItemsSchema === null && update.additionalItemsSchema !== null) {
-      context.add("ADDITIONAL_ITEMS_NARROWED");
-    } else if (original.additionalItemsSchema !== null && update.additionalItemsSchema === null) {
-      context.add("ADDITIONAL_ITEMS_EXTENDED");
-    } else {
-      compareOptional(context, original.additionalItemsSchema, update.additionalItemsSchema);
-    }
-  });
+  compareAdditional(
+    context,
+    "additionalItems",
+    { permits: original.permitsAdditionalItems, schema: original.additionalItemsSchema },
+    { permits: update.permitsAdditionalItems, schema: update.additionalItemsSchema },
+    ["ADDITIONAL_ITEMS_ADDED", "ADDITIONAL_ITEMS_REMOVED", "ADDITIONAL_ITEMS_NARROWED", "ADDITIONAL_ITEMS_EXTENDED"],
+  );
   compareUnevaluated(context, "unevaluatedItems", original.unevaluatedItems, update.unevaluatedItems, [
     "UNEVALUATED_ITEMS_ADDED",
     "UNEVALUATED_ITEMS_REMOVED",

@@ -12,7 +12,7 @@ import type {
 import { MAX_TAG, SCALAR_TYPES, mapTypes } from "./ast.ts";
 import { InvalidSchemaError } from "../types.ts";
 import type { ResolvedReferences } from "../types.ts";
-import type { ProtoScalarType, ProtoSyntax } from "./model.ts";
+import type { ProtoFieldType, ProtoScalarType, ProtoSyntax } from "./model.ts";
 import { ProtoSyntaxError, parseInteger, parseProto } from "./parser.ts";
 import { wellKnownText } from "./well-known.ts";
 
@@ -30,12 +30,8 @@ export interface LinkedFile {
   readonly dependencies: readonly string[];
 }
 
-export type ResolvedType =
-  | { readonly kind: "scalar"; readonly scalar: ProtoScalarType }
-  | { readonly kind: "message"; readonly fullName: string }
-  | { readonly kind: "enum"; readonly fullName: string }
-  | { readonly kind: "group"; readonly fullName: string }
-  | { readonly kind: "map"; readonly key: ProtoScalarType; readonly value: ResolvedType };
+/** A field's type as linking resolves it: the model's field type (full names without a leading dot). */
+export type ResolvedType = ProtoFieldType;
 
 export interface MessageDecl {
   readonly kind: "message";

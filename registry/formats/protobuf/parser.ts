@@ -280,12 +280,11 @@ class ProtoParser {
           break;
         }
         case "option":
-          options.push(this.readOption("="));
-          r.require(";");
+          options.push(this.readOptionStatement());
           break;
         case "message":
         case "enum": {
-          const type = word === "message" ? this.readMessage(at) : this.readEnum(at);
+          const type = this.readTypeDeclaration(word, at);
           const duplicate = types.find((t) => t.name === type.name);
           if (duplicate) r.fail(`${type.name} is already defined at line ${duplicate.location.line}`, at);
           types.push(type);
@@ -307,9 +306,44 @@ class ProtoParser {
     return { syntax: this.syntax, packageName, imports, publicImports, weakImports, types, services, extendDeclarations, options };
   }
 
-  private readMessage(at: Location): MessageElement {
+  /** `{ ... }`: hands each declaration's first word (`what` names what is expected) and location to `declaration`. */
+  private readBlock(what: string, declaration: (word: string, at: Location) => void): void {
     const r: Reader = this.reader;
-    const name = r.readIdentifier("message name");
+    r.require("{");
+    while (!r.accept("}")) {
+      if (r.accept(";")) continue;
+      const at = r.location();
+      declaration(r.readWord(what), at);
+    }
+  }
+
+  /** A `message` or `enum` declaration, its keyword read. */
+  private readTypeDeclaration(keyword: "message" | "enum", at: Location): TypeElement {
+    return keyword === "message" ? this.readMessage(at) : this.readEnum(at);
+  }
+
+  /** `option name = value;`, its `option` keyword read. */
+  private readOptionStatement(): OptionElement {
+    const option = this.readOption("=");
+    this.reader.require(";");
+    return option;
+  }
+
+  /** `= number`. */
+  private readTag(what: string): number {
+    this.reader.require("=");
+    return this.reader.readInt(what);
+  }
+
+  /** A declaration's end: its `[options]`, if any, and `;`. */
+  private readTrailingOptions(): OptionElement[] {
+    const options = this.readBracketOptions();
+    this.reader.require(";");
+    return options;
+  }
+
+  private readMessage(at: Location): MessageElement {
+    const name = this.reader.readIdentifier("message name");
     const nestedTypes: TypeElement[] = [];
     const options: OptionElement[] = [];
     const reserveds: ReservedElement[] = [];
@@ -318,19 +352,14 @@ class ProtoParser {
     const extensions: ExtensionsElement[] = [];
     const groups: GroupElement[] = [];
     const extendDeclarations: ExtendElement[] = [];
-    r.require("{");
-    while (!r.accept("}")) {
-      if (r.accept(";")) continue;
-      const declAt = r.location();
-      const word = r.readWord("a field or declaration");
+    this.readBlock("a field or declaration", (word, declAt) => {
       switch (word) {
         case "message":
         case "enum":
-          nestedTypes.push(word === "message" ? this.readMessage(declAt) : this.readEnum(declAt));
+          nestedTypes.push(this.readTypeDeclaration(word, declAt));
           break;
         case "option":
-          options.push(this.readOption("="));
-          r.require(";");
+          options.push(this.readOptionStatement());
           break;
         case "reserved":
           reserveds.push(this.readReserved(declAt));
@@ -350,7 +379,7 @@ class ProtoParser {
           else fields.push(field);
         }
       }
-    }
+    });
     return { kind: "message", location: at, name, nestedTypes, options, reserveds, fields, oneOfs, extensions, groups, extendDeclarations };
   }
 
@@ -374,6 +403,13 @@ class ProtoParser {
     return this.readField(label, type, at);
   }
 
+  /** A field where a group is not allowed; `groupError` says so when one is found. */
+  private readFieldNotGroup(word: string, at: Location, context: Context, groupError: string): FieldElement {
+    const field = this.readFieldOrGroup(word, at, context);
+    if ("fields" in field) this.reader.fail(groupError, at);
+    return field;
+  }
+
   /** A type name, or `map<K, V>` when the word read is `map` followed by `<`. */
   private readType(word: string): string {
     const r: Reader = this.reader;
@@ -392,10 +428,8 @@ class ProtoParser {
   private readField(label: Label | null, type: string, at: Location): FieldElement {
     const r: Reader = this.reader;
     const name = r.readIdentifier("field name");
-    r.require("=");
-    const tag = r.readInt("a field number");
-    const options = this.readBracketOptions();
-    r.require(";");
+    const tag = this.readTag("a field number");
+    const options = this.readTrailingOptions();
     // As Wire does: `default` and `json_name` are attributes of the field, not options.
     let defaultValue: string | null = null;
     let jsonName: string | null = null;
@@ -419,18 +453,11 @@ class ProtoParser {
     if (this.syntax === "proto3") r.fail("groups are not supported in proto3", at);
     const name = r.readIdentifier("group name");
     if (!/^[A-Z]/.test(name)) r.fail("group names must start with a capital letter", at);
-    r.require("=");
-    const tag = r.readInt("a field number");
+    const tag = this.readTag("a field number");
     const fields: FieldElement[] = [];
-    r.require("{");
-    while (!r.accept("}")) {
-      if (r.accept(";")) continue;
-      const fieldAt = r.location();
-      const word = r.readWord("a field");
-      const field = this.readFieldOrGroup(word, fieldAt, "message");
-      if ("fields" in field) r.fail("nested groups are not supported", fieldAt);
-      fields.push(field);
-    }
+    this.readBlock("a field", (word, fieldAt) => {
+      fields.push(this.readFieldNotGroup(word, fieldAt, "message", "nested groups are not supported"));
+    });
     return { location: at, label, name, tag, fields };
   }
 
@@ -440,14 +467,9 @@ class ProtoParser {
     const fields: FieldElement[] = [];
     const groups: GroupElement[] = [];
     const options: OptionElement[] = [];
-    r.require("{");
-    while (!r.accept("}")) {
-      if (r.accept(";")) continue;
-      const fieldAt = r.location();
-      const word = r.readWord("a field");
+    this.readBlock("a field", (word, fieldAt) => {
       if (word === "option") {
-        options.push(this.readOption("="));
-        r.require(";");
+        options.push(this.readOptionStatement());
       } else if (word === "group") {
         groups.push(this.readGroup(null, fieldAt));
       } else if (word === "required" || word === "optional" || word === "repeated") {
@@ -457,7 +479,7 @@ class ProtoParser {
         if (type.startsWith("map<")) r.fail("map fields are not allowed in oneofs", fieldAt);
         fields.push(this.readField(null, type, fieldAt));
       }
-    }
+    });
     return { location: at, name, fields, groups, options };
   }
 
@@ -467,25 +489,17 @@ class ProtoParser {
     const options: OptionElement[] = [];
     const constants: EnumConstantElement[] = [];
     const reserveds: ReservedElement[] = [];
-    r.require("{");
-    while (!r.accept("}")) {
-      if (r.accept(";")) continue;
-      const declAt = r.location();
-      const word = r.readWord("an enum value");
+    this.readBlock("an enum value", (word, declAt) => {
       if (word === "option") {
-        options.push(this.readOption("="));
-        r.require(";");
+        options.push(this.readOptionStatement());
       } else if (word === "reserved") {
         reserveds.push(this.readReserved(declAt));
       } else {
         if (!IDENTIFIER.test(word)) r.fail(`'${word}' is not a valid enum value name`, declAt);
-        r.require("=");
-        const tag = r.readInt("an enum value number");
-        const constantOptions = this.readBracketOptions();
-        r.require(";");
-        constants.push({ location: declAt, name: word, tag, options: constantOptions });
+        const tag = this.readTag("an enum value number");
+        constants.push({ location: declAt, name: word, tag, options: this.readTrailingOptions() });
       }
-    }
+    });
     return { kind: "enum", location: at, name, options, constants, reserveds };
   }
 
@@ -494,20 +508,11 @@ class ProtoParser {
     const name = r.readIdentifier("service name");
     const rpcs: RpcElement[] = [];
     const options: OptionElement[] = [];
-    r.require("{");
-    while (!r.accept("}")) {
-      if (r.accept(";")) continue;
-      const declAt = r.location();
-      const word = r.readWord("an rpc");
-      if (word === "option") {
-        options.push(this.readOption("="));
-        r.require(";");
-      } else if (word === "rpc") {
-        rpcs.push(this.readRpc(declAt));
-      } else {
-        r.fail(`unexpected label: ${word}`, declAt);
-      }
-    }
+    this.readBlock("an rpc", (word, declAt) => {
+      if (word === "option") options.push(this.readOptionStatement());
+      else if (word === "rpc") rpcs.push(this.readRpc(declAt));
+      else r.fail(`unexpected label: ${word}`, declAt);
+    });
     return { location: at, name, rpcs, options };
   }
 
@@ -531,14 +536,11 @@ class ProtoParser {
     if (r.readWord("'returns'") !== "returns") r.fail("expected 'returns'", returnsAt);
     const [responseType, responseStreaming] = readMessageType();
     const options: OptionElement[] = [];
-    if (r.accept("{")) {
-      while (!r.accept("}")) {
-        if (r.accept(";")) continue;
-        const declAt = r.location();
-        if (r.readWord("an option") !== "option") r.fail("expected 'option'", declAt);
-        options.push(this.readOption("="));
-        r.require(";");
-      }
+    if (r.peekChar() === "{") {
+      this.readBlock("an option", (word, declAt) => {
+        if (word !== "option") r.fail("expected 'option'", declAt);
+        options.push(this.readOptionStatement());
+      });
       r.accept(";");
     } else {
       r.require(";");
@@ -550,15 +552,9 @@ class ProtoParser {
     const r: Reader = this.reader;
     const name = this.readType(r.readWord("an extended message name"));
     const fields: FieldElement[] = [];
-    r.require("{");
-    while (!r.accept("}")) {
-      if (r.accept(";")) continue;
-      const fieldAt = r.location();
-      const word = r.readWord("a field");
-      const field = this.readFieldOrGroup(word, fieldAt, "extend");
-      if ("fields" in field) r.fail("groups in extend blocks are not supported", fieldAt);
-      fields.push(field);
-    }
+    this.readBlock("a field", (word, fieldAt) => {
+      fields.push(this.readFieldNotGroup(word, fieldAt, "extend", "groups in extend blocks are not supported"));
+    });
     return { location: at, name, fields };
   }
 
@@ -585,9 +581,7 @@ class ProtoParser {
     const values: RangeValue[] = [];
     do values.push(this.readRange());
     while (r.accept(","));
-    const options = this.readBracketOptions();
-    r.require(";");
-    return { location: at, values, options };
+    return { location: at, values, options: this.readTrailingOptions() };
   }
 
   /** `5`, `5 to 10` or `5 to max`. */

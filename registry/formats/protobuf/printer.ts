@@ -26,6 +26,17 @@ function indented(text: string): string {
   return splitLines(text).map((line) => `  ${line}\n`).join("");
 }
 
+/**
+ * A section of a block: nothing when there are no `elements`; else a blank line, then each
+ * element (in the `order` given, when one is) printed and indented.
+ */
+function section<T>(elements: readonly T[], print: (element: T) => string, order?: (elements: readonly T[]) => readonly T[]): string {
+  if (elements.length === 0) return "";
+  let out = "\n";
+  for (const element of order ? order(elements) : elements) out += indented(print(element));
+  return out;
+}
+
 /** Confluent's escaping of string values: C escapes for control characters, quotes and backslash. */
 export function escapeChars(input: string): string {
   let out = "";
@@ -177,46 +188,29 @@ class Printer {
 
   private message(message: MessageElement): string {
     let out = `message ${message.name} {`;
-    if (message.reserveds.length > 0) {
-      out += "\n";
-      for (const reserved of this.sortedRanges(message.reserveds)) out += indented(this.reserved(reserved));
-    }
-    const options = this.filterOptions(message.options);
-    if (options.length > 0) {
-      out += "\n";
-      for (const option of options) out += indented(this.optionStatement(option));
-    }
-    if (message.fields.length > 0) {
-      out += "\n";
-      const fields = this.normalize ? [...message.fields].sort((a, b) => a.tag - b.tag) : message.fields;
-      for (const field of fields) out += indented(this.field(field));
-    }
-    if (message.oneOfs.length > 0) {
-      out += "\n";
-      let oneOfs: readonly OneOfElement[] = message.oneOfs;
-      if (this.normalize) {
-        oneOfs = oneOfs
-          .filter((o) => o.fields.length > 0)
-          .map((o) => ({ ...o, fields: [...o.fields].sort((a, b) => a.tag - b.tag) }))
-          .sort((a, b) => a.fields[0]!.tag - b.fields[0]!.tag);
-      }
-      for (const oneOf of oneOfs) out += indented(this.oneOf(oneOf));
-    }
-    if (message.groups.length > 0) {
-      out += "\n";
-      for (const group of this.sortedGroups(message.groups)) out += indented(this.group(group));
-    }
-    if (message.extensions.length > 0) {
-      out += "\n";
-      for (const extensions of this.sortedRanges(message.extensions)) out += indented(this.extensions(extensions));
-    }
+    out += section(message.reserveds, (r) => this.reserved(r), (r) => this.sortedRanges(r));
+    out += section(this.filterOptions(message.options), (o) => this.optionStatement(o));
+    out += section(message.fields, (f) => this.field(f), (f) => this.sortedByTag(f));
+    out += section(message.oneOfs, (o) => this.oneOf(o), (o) => this.sortedOneOfs(o));
+    out += section(message.groups, (g) => this.group(g), (g) => this.sortedByTag(g));
+    out += section(message.extensions, (e) => this.extensions(e), (e) => this.sortedRanges(e));
     out += this.extends(message.extendDeclarations, indented);
     out += this.types(message.nestedTypes, indented);
     return `${out}}\n`;
   }
 
-  private sortedGroups(groups: readonly GroupElement[]): readonly GroupElement[] {
-    return this.normalize ? [...groups].sort((a, b) => a.tag - b.tag) : groups;
+  /** Normalized: fields and groups by number. */
+  private sortedByTag<T extends { readonly tag: number }>(elements: readonly T[]): readonly T[] {
+    return this.normalize ? [...elements].sort((a, b) => a.tag - b.tag) : elements;
+  }
+
+  /** Normalized: oneofs with fields, each's fields by number, by their first number. */
+  private sortedOneOfs(oneOfs: readonly OneOfElement[]): readonly OneOfElement[] {
+    if (!this.normalize) return oneOfs;
+    return oneOfs
+      .filter((o) => o.fields.length > 0)
+      .map((o) => ({ ...o, fields: [...o.fields].sort((a, b) => a.tag - b.tag) }))
+      .sort((a, b) => a.fields[0]!.tag - b.fields[0]!.tag);
   }
 
   /** Normalized: one value per statement, by first number (names last, by name). */
@@ -248,10 +242,7 @@ class Printer {
 
   private enumType(element: EnumElement): string {
     let out = `enum ${element.name} {`;
-    if (element.reserveds.length > 0) {
-      out += "\n";
-      for (const reserved of this.sortedRanges(element.reserveds)) out += indented(this.reserved(reserved));
-    }
+    out += section(element.reserveds, (r) => this.reserved(r), (r) => this.sortedRanges(r));
     if (element.reserveds.length === 0 && (element.options.length > 0 || element.constants.length > 0)) out += "\n";
     for (const option of this.filterOptions(element.options)) out += indented(this.optionStatement(option));
     const constants = this.normalize
@@ -268,29 +259,15 @@ class Printer {
 
   private oneOf(oneOf: OneOfElement): string {
     let out = `oneof ${oneOf.name} {`;
-    const options = this.filterOptions(oneOf.options);
-    if (options.length > 0) {
-      out += "\n";
-      for (const option of options) out += indented(this.optionStatement(option));
-    }
-    if (oneOf.fields.length > 0) {
-      out += "\n";
-      for (const field of oneOf.fields) out += indented(this.field(field));
-    }
-    if (oneOf.groups.length > 0) {
-      out += "\n";
-      for (const group of this.sortedGroups(oneOf.groups)) out += indented(this.group(group));
-    }
+    out += section(this.filterOptions(oneOf.options), (o) => this.optionStatement(o));
+    out += section(oneOf.fields, (f) => this.field(f));
+    out += section(oneOf.groups, (g) => this.group(g), (g) => this.sortedByTag(g));
     return `${out}}\n`;
   }
 
   private group(group: GroupElement): string {
     let out = `${group.label ? `${group.label} ` : ""}group ${group.name} = ${group.tag} {`;
-    if (group.fields.length > 0) {
-      out += "\n";
-      const fields = this.normalize ? [...group.fields].sort((a, b) => a.tag - b.tag) : group.fields;
-      for (const field of fields) out += indented(this.field(field));
-    }
+    out += section(group.fields, (f) => this.field(f), (f) => this.sortedByTag(f));
     return `${out}}\n`;
   }
 
@@ -364,15 +341,8 @@ class Printer {
 
   private service(service: ServiceElement): string {
     let out = `service ${service.name} {`;
-    const options = this.filterOptions(service.options);
-    if (options.length > 0) {
-      out += "\n";
-      for (const option of options) out += indented(this.optionStatement(option));
-    }
-    if (service.rpcs.length > 0) {
-      out += "\n";
-      for (const rpc of service.rpcs) out += indented(this.rpc(rpc));
-    }
+    out += section(this.filterOptions(service.options), (o) => this.optionStatement(o));
+    out += section(service.rpcs, (r) => this.rpc(r));
     return `${out}}\n`;
   }
 

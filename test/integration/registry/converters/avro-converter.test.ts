@@ -2,42 +2,28 @@
 // data through Confluent's wire format and back, the subjects and versions it registers, schema
 // evolution, and the errors a task would fail with.
 import avro from "avsc";
-import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ConfigException, ConnectTimestamp, DataException, Decimal, Schema, SchemaBuilder, Struct } from "../../../../connect/api/index.ts";
 import { builtinRegistry } from "../../../../connect/runtime/plugins/builtins.ts";
 import { CachedSchemaRegistryClient } from "../../../../registry/client/index.ts";
 import { AvroConverter } from "../../../../registry/converters/avro-converter.ts";
-import { registrySettings, type RunningRegistry, startRegistry } from "../../../../registry/index.ts";
 import { frame, unframe } from "../../../../registry/serde/wire-format.ts";
+import { type RestReply, useHubRegistry } from "./hub-registry.ts";
 
-const log = pino({ level: "silent" });
-let registry: RunningRegistry;
+const registry = useHubRegistry();
 let topicCounter = 0;
 const topic = () => `avro-conv-${++topicCounter}`;
 
-beforeAll(async () => {
-  registry = await startRegistry(registrySettings(new Map([["listeners", "http://127.0.0.1:0"]])), log);
-});
-
-afterAll(async () => {
-  await registry.stop();
-});
-
 function converter(isKey = false, configs: Record<string, unknown> = {}): AvroConverter {
-  const c = new AvroConverter();
-  c.configure({ "schema.registry.url": registry.url, ...configs }, isKey);
-  return c;
+  return registry.configured(new AvroConverter(), isKey, configs);
 }
 
-async function get(path: string): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${registry.url}${path}`);
-  return { status: res.status, body: await res.json() };
+function get(path: string): Promise<RestReply> {
+  return registry.call("GET", path);
 }
 
-async function post(path: string, body: unknown): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${registry.url}${path}`, { method: "POST", headers: { "content-type": "application/vnd.schemaregistry.v1+json" }, body: JSON.stringify(body) });
-  return { status: res.status, body: await res.json() };
+function post(path: string, body: unknown): Promise<RestReply> {
+  return registry.call("POST", path, body);
 }
 
 const USER_V1 = SchemaBuilder.struct()

@@ -1,38 +1,17 @@
 // The JsonSchemaConverter against the hub's Schema Registry (REST on 127.0.0.1, in-memory log):
 // JSON text after Confluent's wire-format header, JSON Schemas registered with schemaType JSON.
-import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ConfigException, DataException, Decimal, Schema, SchemaBuilder, Struct } from "../../../../connect/api/index.ts";
 import { JsonSchemaConverter } from "../../../../registry/converters/json-schema-converter.ts";
-import { registrySettings, type RunningRegistry, startRegistry } from "../../../../registry/index.ts";
 import { frame, unframe } from "../../../../registry/serde/wire-format.ts";
+import { useHubRegistry } from "./hub-registry.ts";
 
-const log = pino({ level: "silent" });
-let registry: RunningRegistry;
+const registry = useHubRegistry();
 let topicCounter = 0;
 const topic = () => `json-conv-${++topicCounter}`;
 
-beforeAll(async () => {
-  registry = await startRegistry(registrySettings(new Map([["listeners", "http://127.0.0.1:0"]])), log);
-});
-
-afterAll(async () => {
-  await registry.stop();
-});
-
 function converter(isKey = false, configs: Record<string, unknown> = {}): JsonSchemaConverter {
-  const c = new JsonSchemaConverter();
-  c.configure({ "schema.registry.url": registry.url, ...configs }, isKey);
-  return c;
-}
-
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${registry.url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/vnd.schemaregistry.v1+json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
+  return registry.configured(new JsonSchemaConverter(), isKey, configs);
 }
 
 const ORDER = SchemaBuilder.struct()
@@ -55,7 +34,7 @@ describe("JsonSchemaConverter with the hub's registry", () => {
     const bytes = (await converter().fromConnectData(t, null, ORDER, value)) as Buffer;
     const { schemaId, payload } = unframe(bytes);
     expect(payload.toString()).toBe('{"id":9007199254740993,"note":null,"amount":"AV4=","lines":[{"sku":"a","qty":2}]}');
-    const latest = (await call("GET", `/subjects/${t}-value/versions/latest`)).body as { id: number; schemaType: string; schema: string; version: number };
+    const latest = (await registry.call("GET", `/subjects/${t}-value/versions/latest`)).body as { id: number; schemaType: string; schema: string; version: number };
     expect([latest.id, latest.schemaType, latest.version]).toEqual([schemaId, "JSON", 1]);
     expect(JSON.parse(latest.schema)).toMatchObject({ type: "object", title: "com.example.Order" });
 
@@ -76,7 +55,7 @@ describe("JsonSchemaConverter with the hub's registry", () => {
       properties: { page: { type: "string" }, ms: { type: "integer" }, tags: { type: "array", items: { type: "string" } } },
       required: ["page"],
     };
-    const registered = await call("POST", `/subjects/${t}-value/versions`, { schemaType: "JSON", schema: JSON.stringify(schema) });
+    const registered = await registry.call("POST", `/subjects/${t}-value/versions`, { schemaType: "JSON", schema: JSON.stringify(schema) });
     expect(registered.status).toBe(200);
     const id = (registered.body as { id: number }).id;
     const read = await converter().toConnectData(t, null, frame(id, Buffer.from('{"page":"/home","ms":12,"tags":["x"]}')));
@@ -92,7 +71,7 @@ describe("JsonSchemaConverter with the hub's registry", () => {
   it("validates values against the schema with json.fail.invalid.schema", async () => {
     const t = topic();
     const schema = { type: "object", properties: { n: { type: "integer", maximum: 10 } }, required: ["n"] };
-    const id = ((await call("POST", `/subjects/${t}-value/versions`, { schemaType: "JSON", schema: JSON.stringify(schema) })).body as { id: number }).id;
+    const id = ((await registry.call("POST", `/subjects/${t}-value/versions`, { schemaType: "JSON", schema: JSON.stringify(schema) })).body as { id: number }).id;
     const strict = converter(false, { "json.fail.invalid.schema": true });
     expect(((await strict.toConnectData(t, null, frame(id, Buffer.from('{"n":3}')))).value as Struct).get("n")).toBe(3n);
     const error = await strict.toConnectData(t, null, frame(id, Buffer.from('{"n":11}'))).catch((e: unknown) => e);
@@ -121,7 +100,7 @@ describe("JsonSchemaConverter with the hub's registry", () => {
     const t = topic();
     const error = await converter().toConnectData(t, null, Buffer.from('{"a":1}')).catch((e: unknown) => e);
     expect((error as Error).message).toBe(`Converting byte[] to Kafka Connect data failed due to serialization error of topic ${t}: Unknown magic byte!`);
-    const avroId = ((await call("POST", `/subjects/${t}-value/versions`, { schema: '"string"' })).body as { id: number }).id;
+    const avroId = ((await registry.call("POST", `/subjects/${t}-value/versions`, { schema: '"string"' })).body as { id: number }).id;
     const wrongType = await converter().toConnectData(t, null, frame(avroId, Buffer.from('"x"'))).catch((e: unknown) => e);
     expect((wrongType as Error).message).toMatch(new RegExp(`Schema ${avroId} is a AVRO schema, not JSON`));
   });

@@ -1,39 +1,18 @@
 // The ProtobufConverter against the hub's Schema Registry (REST on 127.0.0.1, in-memory log):
 // .proto schemas registered with schemaType PROTOBUF, Confluent's message indexes in the frame.
-import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ConfigException, ConnectTimestamp, Decimal, Schema, SchemaBuilder, Struct } from "../../../../connect/api/index.ts";
 import { ProtobufConverter } from "../../../../registry/converters/protobuf-converter.ts";
 import { protobufFormat } from "../../../../registry/formats/protobuf/index.ts";
-import { registrySettings, type RunningRegistry, startRegistry } from "../../../../registry/index.ts";
 import { frame, unframe } from "../../../../registry/serde/wire-format.ts";
+import { useHubRegistry } from "./hub-registry.ts";
 
-const log = pino({ level: "silent" });
-let registry: RunningRegistry;
+const registry = useHubRegistry();
 let topicCounter = 0;
 const topic = () => `pb-conv-${++topicCounter}`;
 
-beforeAll(async () => {
-  registry = await startRegistry(registrySettings(new Map([["listeners", "http://127.0.0.1:0"]])), log);
-});
-
-afterAll(async () => {
-  await registry.stop();
-});
-
 function converter(configs: Record<string, unknown> = {}): ProtobufConverter {
-  const c = new ProtobufConverter();
-  c.configure({ "schema.registry.url": registry.url, ...configs }, false);
-  return c;
-}
-
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${registry.url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/vnd.schemaregistry.v1+json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
+  return registry.configured(new ProtobufConverter(), false, configs);
 }
 
 describe("ProtobufConverter with the hub's registry", () => {
@@ -51,7 +30,7 @@ describe("ProtobufConverter with the hub's registry", () => {
     const framed = unframe(bytes, { messageIndexes: true });
     expect(framed.messageIndexes).toEqual([0]);
     expect(bytes[5]).toBe(0);
-    const latest = (await call("GET", `/subjects/${t}-value/versions/latest`)).body as { id: number; schemaType: string; version: number };
+    const latest = (await registry.call("GET", `/subjects/${t}-value/versions/latest`)).body as { id: number; schemaType: string; version: number };
     expect([latest.id, latest.schemaType, latest.version]).toEqual([framed.schemaId, "PROTOBUF", 1]);
     const back = await converter().toConnectData(t, null, bytes);
     expect(back.schema?.name).toBe("Payment");
@@ -63,7 +42,7 @@ describe("ProtobufConverter with the hub's registry", () => {
   it("reads the message the indexes name, in a schema registered elsewhere", async () => {
     const t = topic();
     const proto = 'syntax = "proto3";\npackage shop;\nmessage First { string a = 1; }\nmessage Second { int32 n = 1; message Inner { bool ok = 1; } }\n';
-    const registered = await call("POST", `/subjects/${t}-value/versions`, { schemaType: "PROTOBUF", schema: proto });
+    const registered = await registry.call("POST", `/subjects/${t}-value/versions`, { schemaType: "PROTOBUF", schema: proto });
     expect(registered.status).toBe(200);
     const id = (registered.body as { id: number }).id;
     const parsed = protobufFormat.parse(proto, [], new Map());

@@ -3,6 +3,7 @@ import { ConnectDate, ConnectTime, ConnectTimestamp, DataException, Decimal, Sch
 import { ANYTHING_SCHEMA, AvroData } from "../../../../registry/converters/avro-data.ts";
 import { decodeAvro, encodeAvro, GenericRecord, UnionBranch } from "../../../../registry/serde/avro/binary.ts";
 import { parseAvroSchema, printAvroSchema } from "../../../../registry/serde/avro/schema.ts";
+import { everyTypeStruct, structOf } from "./every-type.ts";
 
 const data = new AvroData();
 
@@ -216,21 +217,7 @@ describe("AvroData: Connect schemas to Avro, as Confluent's AvroData", () => {
 describe("AvroData: values through Avro binary and back", () => {
   it("round-trips every Connect type in a struct", () => {
     const inner = SchemaBuilder.struct().name("com.example.Inner").field("x", Schema.INT32_SCHEMA).build();
-    const schema = SchemaBuilder.struct()
-      .name("com.example.All")
-      .field("i8", Schema.INT8_SCHEMA)
-      .field("i16", Schema.INT16_SCHEMA)
-      .field("i32", Schema.INT32_SCHEMA)
-      .field("i64", Schema.INT64_SCHEMA)
-      .field("f32", Schema.FLOAT32_SCHEMA)
-      .field("f64", Schema.FLOAT64_SCHEMA)
-      .field("bool", Schema.BOOLEAN_SCHEMA)
-      .field("str", Schema.STRING_SCHEMA)
-      .field("bytes", Schema.BYTES_SCHEMA)
-      .field("dec", Decimal.schema(3))
-      .field("date", ConnectDate.SCHEMA)
-      .field("time", ConnectTime.SCHEMA)
-      .field("ts", ConnectTimestamp.SCHEMA)
+    const schema = everyTypeStruct(3, "com.example.All")
       .field("arr", SchemaBuilder.array(Schema.OPTIONAL_INT64_SCHEMA).build())
       .field("map", SchemaBuilder.map(Schema.STRING_SCHEMA, inner).build())
       .field("imap", SchemaBuilder.map(Schema.INT64_SCHEMA, Schema.STRING_SCHEMA).build())
@@ -238,26 +225,27 @@ describe("AvroData: values through Avro binary and back", () => {
       .field("opt", SchemaBuilder.struct().name("com.example.Opt").field("y", Schema.STRING_SCHEMA).optional().build())
       .field("none", Schema.OPTIONAL_FLOAT64_SCHEMA)
       .build();
-    const value = new Struct(schema)
-      .put("i8", -128)
-      .put("i16", 32767)
-      .put("i32", -2147483648)
-      .put("i64", 2n ** 63n - 1n)
-      .put("f32", Math.fround(1.1))
-      .put("f64", Math.PI)
-      .put("bool", true)
-      .put("str", "héllo")
-      .put("bytes", Buffer.from([0, 1, 2, 255]))
-      .put("dec", Decimal.parse("-123456789012345678901234.567"))
-      .put("date", new Date(Date.UTC(2024, 1, 29)))
-      .put("time", new Date(45_296_789))
-      .put("ts", new Date(1_700_000_000_123))
-      .put("arr", [1n, null, -5n])
-      .put("map", new Map([["a", new Struct(inner).put("x", 1)]]))
-      .put("imap", new Map([[10n, "ten"], [-1n, "minus one"]]))
-      .put("nested", new Struct(inner).put("x", 42))
-      .put("opt", new Struct(schema.field("opt")?.schema as Schema).put("y", "why"))
-      .put("none", null);
+    const value = structOf(schema, {
+      i8: -128,
+      i16: 32767,
+      i32: -2147483648,
+      i64: 2n ** 63n - 1n,
+      f32: Math.fround(1.1),
+      f64: Math.PI,
+      bool: true,
+      str: "héllo",
+      bytes: Buffer.from([0, 1, 2, 255]),
+      dec: Decimal.parse("-123456789012345678901234.567"),
+      date: new Date(Date.UTC(2024, 1, 29)),
+      time: new Date(45_296_789),
+      ts: new Date(1_700_000_000_123),
+      arr: [1n, null, -5n],
+      map: new Map([["a", new Struct(inner).put("x", 1)]]),
+      imap: new Map([[10n, "ten"], [-1n, "minus one"]]),
+      nested: new Struct(inner).put("x", 42),
+      opt: new Struct(schema.field("opt")?.schema as Schema).put("y", "why"),
+      none: null,
+    });
     const back = roundTrip(schema, value) as Struct;
     expect(back.equals(value)).toBe(true);
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConnectDate, ConnectTime, ConnectTimestamp, DataException, Decimal, Schema, SchemaBuilder, Struct } from "../../../../connect/api/index.ts";
 import { JsonSchemaData } from "../../../../registry/converters/json-schema-data.ts";
 import { type JsonValue, parseJsonExact, writeJson } from "../../../../registry/serde/json.ts";
+import { everyTypeStruct, structOf } from "./every-type.ts";
 
 const data = new JsonSchemaData();
 
@@ -140,20 +141,7 @@ describe("JsonSchemaData: Connect schemas to JSON Schema, as Confluent's JsonSch
 describe("JsonSchemaData: values", () => {
   it("round-trips every Connect type", () => {
     const inner = SchemaBuilder.struct().name("Inner").field("x", Schema.INT32_SCHEMA).build();
-    const schema = SchemaBuilder.struct()
-      .field("i8", Schema.INT8_SCHEMA)
-      .field("i16", Schema.INT16_SCHEMA)
-      .field("i32", Schema.INT32_SCHEMA)
-      .field("i64", Schema.INT64_SCHEMA)
-      .field("f32", Schema.FLOAT32_SCHEMA)
-      .field("f64", Schema.FLOAT64_SCHEMA)
-      .field("bool", Schema.BOOLEAN_SCHEMA)
-      .field("str", Schema.STRING_SCHEMA)
-      .field("bytes", Schema.BYTES_SCHEMA)
-      .field("dec", Decimal.schema(4))
-      .field("date", ConnectDate.SCHEMA)
-      .field("time", ConnectTime.SCHEMA)
-      .field("ts", ConnectTimestamp.SCHEMA)
+    const schema = everyTypeStruct(4)
       .field("arr", SchemaBuilder.array(Schema.OPTIONAL_STRING_SCHEMA).build())
       .field("smap", SchemaBuilder.map(Schema.STRING_SCHEMA, inner).build())
       .field("imap", SchemaBuilder.map(Schema.INT16_SCHEMA, Schema.FLOAT64_SCHEMA).build())
@@ -161,25 +149,26 @@ describe("JsonSchemaData: values", () => {
       .field("opt", SchemaBuilder.struct().name("Opt").field("y", Schema.STRING_SCHEMA).optional().build())
       .field("none", Schema.OPTIONAL_INT32_SCHEMA)
       .build();
-    const value = new Struct(schema)
-      .put("i8", -8)
-      .put("i16", 1600)
-      .put("i32", 2 ** 31 - 1)
-      .put("i64", -(2n ** 63n))
-      .put("f32", Math.fround(3.3))
-      .put("f64", 1e-300)
-      .put("bool", false)
-      .put("str", 'quote " and \u2028')
-      .put("bytes", Buffer.from([9, 8, 7]))
-      .put("dec", Decimal.parse("-0.0001"))
-      .put("date", new Date(Date.UTC(2000, 0, 1)))
-      .put("time", new Date(1))
-      .put("ts", new Date(-1000))
-      .put("arr", ["a", null])
-      .put("smap", new Map([["k", new Struct(inner).put("x", 1)]]))
-      .put("imap", new Map([[3, 0.5]]))
-      .put("nested", new Struct(inner).put("x", -1))
-      .put("opt", new Struct(schema.field("opt")?.schema as Schema).put("y", "z"));
+    const value = structOf(schema, {
+      i8: -8,
+      i16: 1600,
+      i32: 2 ** 31 - 1,
+      i64: -(2n ** 63n),
+      f32: Math.fround(3.3),
+      f64: 1e-300,
+      bool: false,
+      str: 'quote " and \u2028',
+      bytes: Buffer.from([9, 8, 7]),
+      dec: Decimal.parse("-0.0001"),
+      date: new Date(Date.UTC(2000, 0, 1)),
+      time: new Date(1),
+      ts: new Date(-1000),
+      arr: ["a", null],
+      smap: new Map([["k", new Struct(inner).put("x", 1)]]),
+      imap: new Map([[3, 0.5]]),
+      nested: new Struct(inner).put("x", -1),
+      opt: new Struct(schema.field("opt")?.schema as Schema).put("y", "z"),
+    });
     const back = roundTrip(schema, value) as Struct;
     expect(back.equals(value)).toBe(true);
   });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ConnectDate, ConnectTime, ConnectTimestamp, DataException, Decimal, Schema, SchemaBuilder, Struct } from "../../../../connect/api/index.ts";
+import { DataException, Decimal, Schema, SchemaBuilder, Struct } from "../../../../connect/api/index.ts";
 import { ProtobufData } from "../../../../registry/converters/protobuf-data.ts";
 import { protobufFormat } from "../../../../registry/formats/protobuf/index.ts";
+import { everyTypeStruct, structOf } from "./every-type.ts";
 
 const TAG = "io.confluent.connect.protobuf.Tag";
 
@@ -59,42 +60,29 @@ describe("ProtobufData: values through Protobuf binary and back", () => {
   it("round-trips every Connect type, each field optional and tagged on the way back", () => {
     const data = new ProtobufData();
     const inner = SchemaBuilder.struct().name("Inner").field("x", Schema.INT32_SCHEMA).build();
-    const schema = SchemaBuilder.struct()
-      .name("All")
-      .field("i8", Schema.INT8_SCHEMA)
-      .field("i16", Schema.INT16_SCHEMA)
-      .field("i32", Schema.INT32_SCHEMA)
-      .field("i64", Schema.INT64_SCHEMA)
-      .field("f32", Schema.FLOAT32_SCHEMA)
-      .field("f64", Schema.FLOAT64_SCHEMA)
-      .field("bool", Schema.BOOLEAN_SCHEMA)
-      .field("str", Schema.STRING_SCHEMA)
-      .field("bytes", Schema.BYTES_SCHEMA)
-      .field("dec", Decimal.schema(3))
-      .field("date", ConnectDate.SCHEMA)
-      .field("time", ConnectTime.SCHEMA)
-      .field("ts", ConnectTimestamp.SCHEMA)
+    const schema = everyTypeStruct(3, "All")
       .field("arr", SchemaBuilder.array(Schema.INT64_SCHEMA).build())
       .field("map", SchemaBuilder.map(Schema.STRING_SCHEMA, inner).build())
       .field("nested", inner)
       .build();
-    const value = new Struct(schema)
-      .put("i8", -5)
-      .put("i16", 300)
-      .put("i32", -70000)
-      .put("i64", -(2n ** 62n))
-      .put("f32", Math.fround(2.5))
-      .put("f64", 0.1)
-      .put("bool", true)
-      .put("str", "héllo")
-      .put("bytes", Buffer.from([1, 2, 3]))
-      .put("dec", Decimal.parse("-1234.567"))
-      .put("date", new Date(Date.UTC(2024, 1, 29)))
-      .put("time", new Date(3_723_004))
-      .put("ts", new Date(-1_500))
-      .put("arr", [1n, 2n])
-      .put("map", new Map([["k", new Struct(inner).put("x", 9)]]))
-      .put("nested", new Struct(inner).put("x", 1));
+    const value = structOf(schema, {
+      i8: -5,
+      i16: 300,
+      i32: -70000,
+      i64: -(2n ** 62n),
+      f32: Math.fround(2.5),
+      f64: 0.1,
+      bool: true,
+      str: "héllo",
+      bytes: Buffer.from([1, 2, 3]),
+      dec: Decimal.parse("-1234.567"),
+      date: new Date(Date.UTC(2024, 1, 29)),
+      time: new Date(3_723_004),
+      ts: new Date(-1_500),
+      arr: [1n, 2n],
+      map: new Map([["k", new Struct(inner).put("x", 9)]]),
+      nested: new Struct(inner).put("x", 1),
+    });
     const { text, messageName } = data.fromConnectSchema(schema);
     const parsed = protobufFormat.parse(text, [], new Map());
     const bytes = parsed.encode(messageName, data.fromConnectData(schema, value));
