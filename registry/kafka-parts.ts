@@ -3,6 +3,7 @@
 // of kafkastore.bootstrap.servers. The client closes with the log, which the registry closes
 // last (after the REST server and the election).
 import { KafkaClusterClient } from "../lib/kafka-client/index.ts";
+import { ClientPropertyError, securityOptions } from "../lib/kafka-client/security-properties.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { RegistryParts, RegistrySettings } from "./index.ts";
 import { KafkaLeaderElection } from "./store/election.ts";
@@ -18,17 +19,31 @@ export function kafkastoreServers(value: string): string[] {
     .filter((s) => s !== "");
 }
 
+/**
+ * The Kafka client's TLS and SASL settings from Confluent's kafkastore.security.protocol,
+ * kafkastore.ssl.* and kafkastore.sasl.* (the Java client's keys behind the kafkastore. prefix).
+ */
+export function kafkastoreSecurity(settings: Pick<RegistrySettings, "props">): ReturnType<typeof securityOptions> {
+  const props: Record<string, string> = {};
+  for (const [key, value] of settings.props) {
+    if (/^kafkastore\.(security\.protocol|ssl\.|sasl\.)/.test(key)) props[key.slice("kafkastore.".length)] = value;
+  }
+  try {
+    return securityOptions(props);
+  } catch (e) {
+    if (e instanceof ClientPropertyError) throw new Error(`Invalid value ${e.value ?? "null"} for configuration kafkastore.${e.key}: ${e.reason}`, { cause: e });
+    throw e;
+  }
+}
+
 export function kafkaRegistryParts(): RegistryParts {
   let client: KafkaClusterClient | undefined;
   const clientFor = (settings: RegistrySettings, log: Logger): KafkaClusterClient => {
-    const protocol = (settings.props.get("kafkastore.security.protocol") ?? "PLAINTEXT").toUpperCase();
-    if (protocol !== "PLAINTEXT") {
-      throw new Error(`kafkastore.security.protocol=${protocol}: the registry connects to Kafka with PLAINTEXT only for now`);
-    }
     client ??= new KafkaClusterClient({
       bootstrapServers: kafkastoreServers(settings.bootstrapServers),
       clientId: `schema-registry-${settings.hostName}-${settings.hostPort ?? settings.listener.port}`,
       logger: log.child({ component: "registry-kafka" }),
+      ...kafkastoreSecurity(settings),
     });
     return client;
   };

@@ -10,11 +10,17 @@
 // Principal). The Java client keys are then mapped onto kafkajs options where kafkajs has an
 // equivalent (producers, admin clients), or onto the sink consumer's (connect/runtime/consumer);
 // see the notes below for the ones that are read by the runtime itself.
-import { readFileSync } from "node:fs";
 import { CompressionTypes, Kafka, logLevel, Partitioners, type KafkaConfig, type LogEntry, type ProducerConfig, type SASLOptions } from "kafkajs";
 import type { ConnectionOptions } from "node:tls";
 import { ConfigException, ConnectException } from "../api/index.ts";
-import { SASL_MECHANISMS, type KafkaClusterClientOptions, type SaslMechanism, type SaslOptions } from "../../lib/kafka-client/index.ts";
+import type { KafkaClusterClientOptions, SaslOptions } from "../../lib/kafka-client/index.ts";
+import {
+  type ClientSecurity,
+  ClientPropertyError,
+  saslOptions as libSaslOptions,
+  securityOptions as libSecurityOptions,
+  sslOptions as libSslOptions,
+} from "../../lib/kafka-client/security-properties.ts";
 import type { Logger } from "../../lib/logger.ts";
 import type { GroupConsumerOptions } from "./consumer/group-consumer.ts";
 import { assignorsFor } from "./consumer/partition-assignors.ts";
@@ -104,92 +110,24 @@ const intOf = (props: ClientProps, key: string, fallback: number): number => {
   return n;
 };
 
-function readPem(props: ClientProps, inlineKey: string, locationKey: string, typeKey: string): string | Buffer | undefined {
-  const inline = props[inlineKey];
-  if (inline) return inline;
-  const location = props[locationKey];
-  if (!location) return undefined;
-  const type = (props[typeKey] ?? "JKS").toUpperCase();
-  if (type !== "PEM" && type !== "PKCS12") throw new ConfigException(typeKey, type, "hub reads PEM and PKCS12 stores only (convert a JKS store with keytool -importkeystore)");
-  return readFileSync(location);
+export type { ClientSecurity };
+
+/** Runs a lib/kafka-client property mapping, reporting a bad key as Kafka's ConfigException. */
+function asConfigException<T>(map: () => T): T {
+  try {
+    return map();
+  } catch (e) {
+    if (e instanceof ClientPropertyError) throw new ConfigException(e.key, e.value, e.reason);
+    throw e;
+  }
 }
 
 /** The node:tls options of the ssl.* keys (for SSL and SASL_SSL); kafkajs and lib/kafka-client take them as they are. */
-export function sslOptions(props: ClientProps): ConnectionOptions {
-  const ssl: ConnectionOptions = {};
-  const ca = readPem(props, "ssl.truststore.certificates", "ssl.truststore.location", "ssl.truststore.type");
-  if (ca !== undefined) {
-    if ((props["ssl.truststore.type"] ?? "").toUpperCase() === "PKCS12") throw new ConfigException("ssl.truststore.type", "PKCS12", "hub reads PEM trust stores only");
-    ssl.ca = ca;
-  }
-  const keystoreType = (props["ssl.keystore.type"] ?? "JKS").toUpperCase();
-  if (props["ssl.keystore.location"] && keystoreType === "PKCS12") {
-    ssl.pfx = readFileSync(props["ssl.keystore.location"]);
-    ssl.passphrase = props["ssl.keystore.password"];
-  } else {
-    // A PEM key store file holds the key and the certificate chain; OpenSSL picks each out of it.
-    const chain = props["ssl.keystore.certificate.chain"] ?? (props["ssl.keystore.location"] ? readPem(props, "", "ssl.keystore.location", "ssl.keystore.type") : undefined);
-    if (chain !== undefined) {
-      ssl.cert = chain;
-      ssl.key = props["ssl.keystore.key"] ?? chain;
-      if (props["ssl.key.password"]) ssl.passphrase = props["ssl.key.password"];
-    } else if (props["ssl.keystore.key"]) {
-      throw new ConfigException("ssl.keystore.certificate.chain", null, "ssl.keystore.key is set but not the certificate chain that goes with it");
-    }
-  }
-  // Kafka's default is https (hostname verification); an empty value turns it off.
-  if (props["ssl.endpoint.identification.algorithm"] === "") ssl.checkServerIdentity = () => undefined;
-  return ssl;
-}
-
-/** A login option of a JAAS config line: key="quoted \"value\"" or key=word. */
-function jaasOption(jaas: string, name: string): string | undefined {
-  const m = new RegExp(`(?:^|[\\s;])${name}\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^\\s;"]+))`).exec(jaas);
-  if (!m) return undefined;
-  return m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : m[2];
-}
-
-/**
- * The SASL credentials of sasl.mechanism and sasl.jaas.config (username and password of the
- * PlainLoginModule or ScramLoginModule line); a JAAS file named by a JVM system property has no
- * equivalent here, so sasl.jaas.config is required.
- */
-export function saslOptions(props: ClientProps): SaslOptions {
-  const mechanism = (props["sasl.mechanism"] ?? "GSSAPI").trim().toUpperCase();
-  if (!(SASL_MECHANISMS as readonly string[]).includes(mechanism)) {
-    throw new ConfigException("sasl.mechanism", mechanism, `hub's clients support ${SASL_MECHANISMS.join(", ")}`);
-  }
-  const jaas = props["sasl.jaas.config"] ?? "";
-  const username = jaasOption(jaas, "username");
-  const password = jaasOption(jaas, "password");
-  if (username === undefined || password === undefined) {
-    throw new ConfigException(
-      "sasl.jaas.config",
-      jaas === "" ? null : "[hidden]",
-      `SASL needs a login line with a username and a password, e.g. org.apache.kafka.common.security.${mechanism === "PLAIN" ? "plain.PlainLoginModule" : "scram.ScramLoginModule"} required username="..." password="...";`,
-    );
-  }
-  return { mechanism: mechanism as SaslMechanism, username, password };
-}
-
-const SECURITY_PROTOCOLS = ["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"];
-
+export const sslOptions = (props: ClientProps): ConnectionOptions => asConfigException(() => libSslOptions(props));
+/** The SASL credentials of sasl.mechanism and sasl.jaas.config. */
+export const saslOptions = (props: ClientProps): SaslOptions => asConfigException(() => libSaslOptions(props));
 /** What security.protocol asks for: TLS options (SSL, SASL_SSL) and SASL credentials (SASL_*). */
-export interface ClientSecurity {
-  tls?: ConnectionOptions;
-  sasl?: SaslOptions;
-}
-
-export function securityOptions(props: ClientProps): ClientSecurity {
-  const protocol = (props["security.protocol"] ?? "PLAINTEXT").trim().toUpperCase();
-  if (!SECURITY_PROTOCOLS.includes(protocol)) {
-    throw new ConfigException("security.protocol", props["security.protocol"], `String must be one of (case insensitive): ${SECURITY_PROTOCOLS.join(", ")}`);
-  }
-  const security: ClientSecurity = {};
-  if (protocol === "SSL" || protocol === "SASL_SSL") security.tls = sslOptions(props);
-  if (protocol === "SASL_PLAINTEXT" || protocol === "SASL_SSL") security.sasl = saslOptions(props);
-  return security;
-}
+export const securityOptions = (props: ClientProps): ClientSecurity => asConfigException(() => libSecurityOptions(props));
 
 function kafkajsSasl({ mechanism, username, password }: SaslOptions): SASLOptions {
   switch (mechanism) {
