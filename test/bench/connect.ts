@@ -37,8 +37,8 @@
 // (every sample, the commands, the machine) to data/bench/connect-<time>.json.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
-import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -47,6 +47,7 @@ import { CLOCK_TICKS, MemorySampler, median, readStatusKiB, versionOf } from "./
 import { requireService } from "../services/index.ts";
 import { BrokerProcess, freePort } from "../support/broker-process.ts";
 import { KAFKA_CONNECT_VERSION, kafkaConnectHome, startKafkaConnect, type KafkaConnectWorker } from "../support/kafka-connect-process.ts";
+import { benchHarness, fileTail, fmt, sleep } from "./bench-harness.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const MIB = 1024 * 1024;
@@ -167,79 +168,9 @@ const OUT = resolve(opts.out ?? join(ROOT, "data", "bench", `connect-${new Date(
 // ---------------------------------------------------------------------------------------------
 // Progress, processes and clean-up
 
-// Piped into head or less that quits early: stop quietly, as other CLI tools do.
-process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-  if (err.code === "EPIPE") process.exit(0);
-  throw err;
-});
+const bench = benchHarness({ stopping: "the workers and the broker", graceMs: 20000 });
+const { progress, pids, tempDir, removeTempDir } = bench;
 
-const started = performance.now();
-const progress = (line: string): void => {
-  const secs = ((performance.now() - started) / 1000).toFixed(1).padStart(6);
-  process.stderr.write(`[${secs}s] ${line}\n`);
-};
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const fmt = (n: number, digits = 1): string => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
-/** Every process this benchmark started (a worker, the hub broker) and is still running. */
-const pids = new Set<number>();
-const tempDirs = new Set<string>();
-let interrupted = false;
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.add(dir);
-  return dir;
-}
-function removeTempDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
-  tempDirs.delete(dir);
-}
-function signalAll(signal: NodeJS.Signals): void {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      pids.delete(pid);
-    }
-  }
-}
-// Last resort on any exit: nothing this benchmark started outlives it (--keep-logs takes the
-// directories it keeps out of tempDirs).
-process.on("exit", () => {
-  signalAll("SIGKILL");
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-const onSignal = (signal: NodeJS.Signals): void => {
-  if (interrupted) process.exit(130);
-  interrupted = true;
-  process.exitCode = 130;
-  process.stderr.write(`\n${signal}: stopping the workers and the broker\n`);
-  signalAll("SIGTERM");
-  // A JVM's clean shutdown (leaving its group, closing its clients) can take several seconds.
-  setTimeout(() => process.exit(130), 20_000).unref();
-};
-process.on("SIGINT", onSignal);
-process.on("SIGTERM", onSignal);
-
-// kafkajs (the admin client) schedules a timer with a negative delay on Node 24, which only
-// prints a TimeoutNegativeWarning; keep every other warning.
-const printWarning = process.listeners("warning");
-process.removeAllListeners("warning");
-process.on("warning", (warning) => {
-  if (warning.name !== "TimeoutNegativeWarning") for (const listener of printWarning) listener(warning);
-});
-
-function tail(text: string, lines = 20): string {
-  return text.trimEnd().split("\n").slice(-lines).join("\n");
-}
-function fileTail(file: string, lines = 20): string {
-  try {
-    return tail(readFileSync(file, "utf8"), lines);
-  } catch {
-    return "(no log)";
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // /proc: memory and CPU of a process, and the JVM that startKafkaConnect spawns
@@ -471,8 +402,8 @@ function startKafkaConnectWorker(name: KafkaConnectName, bootstrap: string, plan
         if (rest === undefined && jvmPid !== undefined) {
           rest = restOf(jvmPid);
           // The helper's own directory (its log and properties): removed by its stop(), and by
-          // the exit handler if this benchmark is interrupted first.
-          if (rest !== undefined && !opts["keep-logs"]) tempDirs.add(rest.dir);
+          // the exit handler if this benchmark is bench.interrupted first.
+          if (rest !== undefined && !opts["keep-logs"]) bench.adoptTempDir(rest.dir);
         }
         return rest?.url;
       },
@@ -800,7 +731,7 @@ async function benchmarkRun(workerName: WorkerName, broker: Broker, run: number,
     const finalOffset = await endOffset(broker.admin, p.outTopic);
     if (finalOffset !== RECORDS) throw new Error(`the topic holds ${finalOffset} records, not ${RECORDS} (duplicates)`);
   } catch (err) {
-    if (!interrupted) {
+    if (!bench.interrupted) {
       const message = err instanceof Error ? err.message : String(err);
       progress(`${tag}: FAILED: ${message}`);
       sample.errors.push(message);
@@ -810,14 +741,14 @@ async function benchmarkRun(workerName: WorkerName, broker: Broker, run: number,
     if (pid !== undefined) sample.cpuSecs = cpuSeconds(pid);
     sample.peakRssMiB = memory?.stop();
     if (worker) {
-      if (!interrupted) progress(`${tag}: peak RSS ${fmt(sample.peakRssMiB ?? 0, 0)} MiB, worker CPU ${fmt(sample.cpuSecs ?? 0)} s; stopping`);
+      if (!bench.interrupted) progress(`${tag}: peak RSS ${fmt(sample.peakRssMiB ?? 0, 0)} MiB, worker CPU ${fmt(sample.cpuSecs ?? 0)} s; stopping`);
       sample.logFile = worker.logFile;
       await worker.stop().catch(() => undefined);
     }
-    if (!interrupted) await dropRunState(broker.admin, plan, p);
+    if (!bench.interrupted) await dropRunState(broker.admin, plan, p);
     if (opts["keep-logs"]) {
       rmSync(p.sinkFile, { force: true });
-      tempDirs.delete(dir);
+      bench.keepTempDir(dir);
       progress(`${tag}: logs kept in ${dir}${workerName !== "hub" && MODE === "distributed" ? " and the kafka-connect-* directory" : ""}`);
     } else removeTempDir(dir);
   }
@@ -961,12 +892,12 @@ async function main(): Promise<void> {
       brokers.push({ name, bootstrap, admin });
     }
 
-    for (let i = 0; i < RUNS && !interrupted; i++) {
+    for (let i = 0; i < RUNS && !bench.interrupted; i++) {
       // Alternate the order, so neither worker always runs on the warmer (or busier) machine.
       const order = i % 2 === 0 ? WORKERS_RUN : [...WORKERS_RUN].reverse();
       for (const broker of brokers) {
         for (const name of order) {
-          if (interrupted) break;
+          if (bench.interrupted) break;
           samples.push(await benchmarkRun(name, broker, i, inputFile, profileDir));
         }
       }
@@ -978,7 +909,7 @@ async function main(): Promise<void> {
       pids.delete(hubBroker.pid);
     }
   }
-  if (interrupted) return;
+  if (bench.interrupted) return;
   removeTempDir(work);
   meta.loadAverageAfter = loadavg();
 
@@ -1034,8 +965,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (interrupted) return;
+  if (bench.interrupted) return;
   process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 1;
-  signalAll("SIGKILL");
+  bench.signalAll("SIGKILL");
 });

@@ -1,0 +1,111 @@
+// What every benchmark command shares: timestamped progress on stderr, quiet exit when stdout is
+// piped into a pager that quits, and the processes and temporary directories it started, which
+// are stopped (SIGTERM, then SIGKILL at exit) and removed however it ends — Ctrl-C included.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface BenchHarness {
+  /** One progress line on stderr, with the seconds since start. */
+  progress(line: string): void;
+  /** Processes to stop when the benchmark ends. */
+  readonly pids: Set<number>;
+  /** A temporary directory removed when the benchmark ends (unless removeTempDir/keepTempDir took it out). */
+  tempDir(prefix: string): string;
+  removeTempDir(dir: string): void;
+  /** Removes a directory made elsewhere when the benchmark ends. */
+  adoptTempDir(dir: string): void;
+  /** Keeps a directory (e.g. logs the user asked to keep) past the end. */
+  keepTempDir(dir: string): void;
+  signalAll(signal: NodeJS.Signals): void;
+  /** Whether Ctrl-C (or SIGTERM) came. */
+  readonly interrupted: boolean;
+}
+
+export interface BenchHarnessOptions {
+  /** What Ctrl-C stops, for its message: "the workers and the broker". */
+  stopping: string;
+  /** How long the processes get to stop after Ctrl-C before the benchmark exits anyway. */
+  graceMs: number;
+}
+
+export function benchHarness(options: BenchHarnessOptions): BenchHarness {
+  // Piped into head or less that quits early: stop quietly, as other CLI tools do.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(0);
+    throw err;
+  });
+  const started = performance.now();
+  const pids = new Set<number>();
+  const tempDirs = new Set<string>();
+  let interrupted = false;
+  const signalAll = (signal: NodeJS.Signals): void => {
+    for (const pid of pids) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        pids.delete(pid);
+      }
+    }
+  };
+  // Last resort on any exit: nothing this benchmark started outlives it.
+  process.on("exit", () => {
+    signalAll("SIGKILL");
+    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  });
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    process.exitCode = 130;
+    process.stderr.write(`\n${signal}: stopping ${options.stopping}\n`);
+    signalAll("SIGTERM");
+    setTimeout(() => process.exit(130), options.graceMs).unref();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  // kafkajs (the admin clients that set up and clean up runs) schedules a timer with a negative
+  // delay on Node 24, which only prints a TimeoutNegativeWarning; keep every other warning.
+  const printWarning = process.listeners("warning");
+  process.removeAllListeners("warning");
+  process.on("warning", (warning) => {
+    if (warning.name !== "TimeoutNegativeWarning") for (const listener of printWarning) listener(warning);
+  });
+  return {
+    progress(line) {
+      const secs = ((performance.now() - started) / 1000).toFixed(1).padStart(6);
+      process.stderr.write(`[${secs}s] ${line}\n`);
+    },
+    pids,
+    tempDir(prefix) {
+      const dir = mkdtempSync(join(tmpdir(), prefix));
+      tempDirs.add(dir);
+      return dir;
+    },
+    removeTempDir(dir) {
+      rmSync(dir, { recursive: true, force: true });
+      tempDirs.delete(dir);
+    },
+    adoptTempDir(dir) {
+      tempDirs.add(dir);
+    },
+    keepTempDir(dir) {
+      tempDirs.delete(dir);
+    },
+    signalAll,
+    get interrupted() {
+      return interrupted;
+    },
+  };
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export const fmt = (n: number, digits = 1): string => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/** The last lines of a log file, or "(no log)". */
+export function fileTail(file: string, lines = 20): string {
+  try {
+    return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+  } catch {
+    return "(no log)";
+  }
+}
