@@ -109,3 +109,46 @@ export function fileTail(file: string, lines = 20): string {
     return "(no log)";
   }
 }
+
+/** How `./hub` starts Node (cli/node-flags): its node flags and the environment variables it sets. */
+export interface LauncherSettings {
+  /** The launcher's flags, but for those `extraFlags` set too (the benchmark's --hub-node-flags win). */
+  readonly nodeFlags: readonly string[];
+  /** Its variables that are not set in this process already. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export function launcherSettings(root: string, extraFlags: readonly string[]): LauncherSettings {
+  const lines = readFileSync(join(root, "cli", "node-flags"), "utf8")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("#"));
+  const flagName = (f: string): string => f.split("=")[0] ?? f;
+  return {
+    nodeFlags: lines.filter((l) => l.startsWith("-") && !extraFlags.some((f) => flagName(f) === flagName(l))),
+    env: Object.fromEntries(
+      lines
+        .filter((l) => /^[A-Z][A-Z0-9_]*=/.test(l))
+        .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)] as const)
+        .filter(([name]) => process.env[name] === undefined),
+    ),
+  };
+}
+
+/** A command-line mistake: the message and the usage text on stderr, exit code 2. */
+export function usageErrorFor(usage: string): (message: string) => never {
+  return (message) => {
+    console.error(`${message}\n${usage}`);
+    process.exit(2);
+  };
+}
+
+/** A --name value that must be a positive integer (or the fallback when absent). */
+export function positiveIntOption(usageError: (message: string) => never): (name: string, value: string | undefined, fallback: number) => number {
+  return (name, value, fallback) => {
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) usageError(`--${name} must be a positive integer`);
+    return n;
+  };
+}

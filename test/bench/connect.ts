@@ -47,7 +47,7 @@ import { CLOCK_TICKS, MemorySampler, median, readStatusKiB, versionOf } from "./
 import { requireService } from "../services/index.ts";
 import { BrokerProcess, freePort } from "../support/broker-process.ts";
 import { KAFKA_CONNECT_VERSION, kafkaConnectHome, startKafkaConnect, type KafkaConnectWorker } from "../support/kafka-connect-process.ts";
-import { benchHarness, fileTail, fmt, sleep } from "./bench-harness.ts";
+import { benchHarness, fileTail, fmt, launcherSettings, positiveIntOption, sleep, usageErrorFor } from "./bench-harness.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const MIB = 1024 * 1024;
@@ -131,16 +131,8 @@ if (opts.help) {
   console.log(USAGE);
   process.exit(0);
 }
-const usageError = (message: string): never => {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
-};
-const positiveInt = (name: string, value: string | undefined, fallback: number): number => {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) usageError(`--${name} must be a positive integer`);
-  return n;
-};
+const usageError = usageErrorFor(USAGE);
+const positiveInt = positiveIntOption(usageError);
 const RUNS = positiveInt("runs", opts.runs, opts.quick ? 2 : 3);
 const RECORDS = positiveInt("records", opts.records, opts.quick ? 100_000 : 500_000);
 const LINE_BYTES = positiveInt("line-bytes", opts["line-bytes"], 100);
@@ -313,16 +305,7 @@ function writeProperties(file: string, props: Record<string, string>): void {
 
 const HUB_NODE_FLAGS = (opts["hub-node-flags"] ?? "").split(/\s+/).filter(Boolean);
 /** How ./hub starts Node (cli/node-flags): its flags, unless --hub-node-flags sets the same one, and its environment variables, unless set here. */
-const LAUNCHER_LINES = readFileSync(join(ROOT, "cli", "node-flags"), "utf8")
-  .split("\n")
-  .map((l) => l.trim())
-  .filter((l) => l !== "" && !l.startsWith("#"));
-const LAUNCHER_NODE_FLAGS = LAUNCHER_LINES.filter((l) => l.startsWith("-") && !HUB_NODE_FLAGS.some((f) => f.split("=")[0] === l.split("=")[0]));
-const LAUNCHER_ENV: Record<string, string> = Object.fromEntries(
-  LAUNCHER_LINES.filter((l) => /^[A-Z][A-Z0-9_]*=/.test(l))
-    .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)] as const)
-    .filter(([name]) => process.env[name] === undefined),
-);
+const { nodeFlags: LAUNCHER_NODE_FLAGS, env: LAUNCHER_ENV } = launcherSettings(ROOT, HUB_NODE_FLAGS);
 const hubCommand = (profileDir: string | undefined): string[] => [
   ...LAUNCHER_NODE_FLAGS,
   ...HUB_NODE_FLAGS,

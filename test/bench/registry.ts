@@ -55,7 +55,7 @@ import { APICURIO_CCOMPAT_PATH, APICURIO_VERSION, apicurioArgs, apicurioPostgres
 import { CLOCK_TICKS, MemorySampler, median, readStatusKiB, versionOf } from "./process-stats.ts";
 import { requireService } from "../services/index.ts";
 import { freePort } from "../support/broker-process.ts";
-import { benchHarness, fileTail, fmt, sleep } from "./bench-harness.ts";
+import { benchHarness, fileTail, fmt, launcherSettings, positiveIntOption, sleep, usageErrorFor } from "./bench-harness.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 // Apicurio twice: with its default in-memory storage (H2), and with the same SQL storage on
@@ -116,16 +116,8 @@ if (opts.help) {
   console.log(USAGE);
   process.exit(0);
 }
-const usageError = (message: string): never => {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
-};
-const positiveInt = (name: string, value: string | undefined, fallback: number): number => {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) usageError(`--${name} must be a positive integer`);
-  return n;
-};
+const usageError = usageErrorFor(USAGE);
+const positiveInt = positiveIntOption(usageError);
 const RUNS = positiveInt("runs", opts.runs, opts.quick ? 2 : 3);
 const SCHEMAS = positiveInt("schemas", opts.schemas, opts.quick ? 2000 : 10_000);
 const SUBJECTS = Math.min(SCHEMAS, positiveInt("subjects", opts.subjects, opts.quick ? 200 : 1000));
@@ -307,16 +299,7 @@ function running(child: ChildProcess, base: string, logFile: string, graceMs: nu
 
 // `./hub` starts Node with the flags and malloc settings in cli/node-flags; the hub registry
 // here is started the same way (the launcher's own lines, then --hub-node-flags).
-const LAUNCHER_LINES = readFileSync(join(ROOT, "cli", "node-flags"), "utf8")
-  .split("\n")
-  .map((l) => l.trim())
-  .filter((l) => l !== "" && !l.startsWith("#"));
-const LAUNCHER_NODE_FLAGS = LAUNCHER_LINES.filter((l) => l.startsWith("-") && !HUB_NODE_FLAGS.some((f) => f.split("=")[0] === l.split("=")[0]));
-const LAUNCHER_ENV: Record<string, string> = Object.fromEntries(
-  LAUNCHER_LINES.filter((l) => /^[A-Z][A-Z0-9_]*=/.test(l))
-    .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)] as const)
-    .filter(([name]) => process.env[name] === undefined),
-);
+const { nodeFlags: LAUNCHER_NODE_FLAGS, env: LAUNCHER_ENV } = launcherSettings(ROOT, HUB_NODE_FLAGS);
 const HUB_ARGS = [...LAUNCHER_NODE_FLAGS, ...HUB_NODE_FLAGS, join(ROOT, "cli", "hub.ts"), "--log-level", "warn", "registry"];
 
 interface HubPlan {
