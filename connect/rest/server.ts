@@ -6,6 +6,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest }
 import type { Registry } from "prom-client";
 import type { Logger } from "../../lib/logger.ts";
 import type { Listener } from "../../lib/listeners.ts";
+import { listenOn } from "../../lib/http-listen.ts";
 import { ConnectRestError } from "../runtime/herder/errors.ts";
 import { type ErrorAnswer, jerseyError, mapError } from "./errors.ts";
 import { parseJsonBody } from "./json.ts";
@@ -108,13 +109,7 @@ export function createRestServer(options: RestServerOptions): RestServer {
 
   return {
     app,
-    async listen(listener: Listener): Promise<string> {
-      await app.listen({ host: listener.host, port: listener.port });
-      const address = app.server.address();
-      const port = typeof address === "object" && address !== null ? address.port : listener.port;
-      const host = listener.host === "0.0.0.0" ? "127.0.0.1" : listener.host.includes(":") ? `[${listener.host}]` : listener.host;
-      return `${listener.scheme.toLowerCase() === "https" ? "https" : "http"}://${host}:${port}`;
-    },
+    listen: (listener: Listener): Promise<string> => listenOn(app, listener),
     close: () => app.close(),
   };
 }

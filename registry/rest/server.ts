@@ -5,6 +5,7 @@
 // methods with Jersey's 404 and 405.
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import type { Listener } from "../../lib/listeners.ts";
+import { listenOn } from "../../lib/http-listen.ts";
 import type { Logger } from "../../lib/logger.ts";
 import { RegistryError } from "../errors.ts";
 import type { RegistryService } from "../service.ts";
@@ -91,13 +92,7 @@ export function createRegistryRestServer(options: RegistryRestOptions): Registry
 
   return {
     app,
-    async listen(listener: Listener): Promise<string> {
-      await app.listen({ host: listener.host, port: listener.port });
-      const address = app.server.address();
-      const port = typeof address === "object" && address !== null ? address.port : listener.port;
-      const host = listener.host === "0.0.0.0" ? "127.0.0.1" : listener.host.includes(":") ? `[${listener.host}]` : listener.host;
-      return `${listener.scheme.toLowerCase() === "https" ? "https" : "http"}://${host}:${port}`;
-    },
+    listen: (listener: Listener): Promise<string> => listenOn(app, listener),
     close: () => app.close(),
   };
 }
