@@ -4,6 +4,7 @@
 // runtime, not by the predicates.
 import type { PluginDescriptor } from "../connect/api/index.ts";
 import { castKeyPlugin, castValuePlugin } from "./cast.ts";
+import { extractNewRecordStatePlugin } from "./debezium/extract-new-record-state.ts";
 import { dropHeadersPlugin } from "./drop-headers.ts";
 import { extractFieldKeyPlugin, extractFieldValuePlugin } from "./extract-field.ts";
 import { filterPlugin } from "./filter.ts";
@@ -50,6 +51,7 @@ export const TRANSFORMATION_PLUGINS: readonly PluginDescriptor<"transformation">
   dropHeadersPlugin,
   headerFromKeyPlugin,
   headerFromValuePlugin,
+  extractNewRecordStatePlugin,
 ];
 
 export const PREDICATE_PLUGINS: readonly PluginDescriptor<"predicate">[] = [topicNameMatchesPlugin, hasHeaderKeyPlugin, recordIsTombstonePlugin];
