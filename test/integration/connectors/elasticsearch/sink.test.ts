@@ -3,8 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Client } from "@elastic/elasticsearch";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   ConnectException,
   ConnectTimestamp,
@@ -22,7 +21,7 @@ import { elasticsearchSinkPlugin } from "../../../../connectors/elasticsearch/in
 import { parseElasticsearchSinkSettings } from "../../../../connectors/elasticsearch/config.ts";
 import { ElasticsearchSinkTask } from "../../../../connectors/elasticsearch/sink-task.ts";
 import { CONNECTOR_PLUGINS } from "../../../../connectors/index.ts";
-import { requireService } from "../../../services/index.ts";
+import { useElasticsearch } from "./es-test-client.ts";
 
 interface Reported {
   readonly record: SinkRecord;
@@ -50,24 +49,12 @@ function testContext(props: Record<string, string>, withReporter: boolean): { co
   return { context, reported };
 }
 
-let url = "";
-let es: Client;
-const indices: string[] = [];
-
-beforeAll(async () => {
-  url = await requireService("elasticsearch");
-  es = new Client({ node: url });
-});
-
-afterAll(async () => {
-  if (indices.length > 0) await es.indices.delete({ index: indices, ignore_unavailable: true });
-  await es.close();
-});
+const esTest = useElasticsearch();
 
 /** A fresh topic name, with capitals to check that the index is its lower-cased form. */
 function uniqueTopic(prefix: string): string {
   const topic = `${prefix}-Topic-${randomUUID().slice(0, 8)}`;
-  indices.push(topic.toLowerCase());
+  esTest.track(topic.toLowerCase());
   return topic;
 }
 
@@ -80,7 +67,7 @@ async function runTask(
   batches: SinkRecord[][],
   options: { withReporter?: boolean } = {},
 ): Promise<{ task: ElasticsearchSinkTask; reported: Reported[] }> {
-  const all = { "connection.url": url, ...props };
+  const all = { "connection.url": esTest.url, ...props };
   const { context, reported } = testContext(all, options.withReporter ?? false);
   const task = new ElasticsearchSinkTask();
   task.initialize(context);
@@ -96,8 +83,8 @@ async function runTask(
 }
 
 async function documents(index: string): Promise<Map<string, Record<string, unknown>>> {
-  await es.indices.refresh({ index });
-  const response = await es.search<Record<string, unknown>>({ index, size: 1000, query: { match_all: {} } });
+  await esTest.client.indices.refresh({ index });
+  const response = await esTest.client.search<Record<string, unknown>>({ index, size: 1000, query: { match_all: {} } });
   return new Map(response.hits.hits.map((hit) => [hit._id as string, hit._source as Record<string, unknown>]));
 }
 
@@ -113,7 +100,7 @@ describe("Elasticsearch sink task", () => {
     expect(defaults["retry.backoff.ms"]).toBe(100);
     expect(defaults["behavior.on.null.values"]).toBe("fail");
     expect(defaults["key.ignore"]).toBe(false);
-    expect(() => elasticsearchSinkPlugin.configDef.parse({ "connection.url": url, "write.method": "merge" })).toThrow(/write.method/);
+    expect(() => elasticsearchSinkPlugin.configDef.parse({ "connection.url": esTest.url, "write.method": "merge" })).toThrow(/write.method/);
     expect(parseElasticsearchSinkSettings({ "connection.url": "eshost:9200, https://b:9243" }).urls).toEqual(["http://eshost:9200", "https://b:9243"]);
     expect(() => parseElasticsearchSinkSettings({ "connection.url": "ftp://eshost" })).toThrow(/connection.url/);
   });
@@ -166,7 +153,7 @@ describe("Elasticsearch sink task", () => {
       .put("address", new Struct(inner).put("city", "London"));
     await runTask({ topics: topic }, [[record(topic, 0, "m", value, schema)]]);
     const index = topic.toLowerCase();
-    const mapping = await es.indices.getMapping({ index });
+    const mapping = await esTest.client.indices.getMapping({ index });
     expect(mapping[index]?.mappings.properties).toEqual({
       id: { type: "long" },
       name: { type: "text", fields: { keyword: { type: "keyword", ignore_above: 256 } } },
@@ -176,14 +163,14 @@ describe("Elasticsearch sink task", () => {
       address: { properties: { city: { type: "text", fields: { keyword: { type: "keyword", ignore_above: 256 } } } } },
     });
     // The timestamp (epoch milliseconds) is searchable as a date.
-    await es.indices.refresh({ index });
-    const hits = await es.search({ index, query: { range: { at: { gte: "2023-11-14T00:00:00Z", lt: "2023-11-15T00:00:00Z" } } } });
+    await esTest.client.indices.refresh({ index });
+    const hits = await esTest.client.search({ index, query: { range: { at: { gte: "2023-11-14T00:00:00Z", lt: "2023-11-15T00:00:00Z" } } } });
     expect(hits.hits.hits.map((h) => h._id)).toEqual(["m"]);
 
     // schema.ignore=true leaves the mapping to Elasticsearch: the timestamp is just a number.
     const inferred = uniqueTopic("Inferred");
     await runTask({ topics: inferred, "schema.ignore": "true" }, [[record(inferred, 0, "m", value, schema)]]);
-    const inferredMapping = await es.indices.getMapping({ index: inferred.toLowerCase() });
+    const inferredMapping = await esTest.client.indices.getMapping({ index: inferred.toLowerCase() });
     expect(inferredMapping[inferred.toLowerCase()]?.mappings.properties?.at).toEqual({ type: "long" });
   });
 
@@ -230,7 +217,7 @@ describe("Elasticsearch sink task", () => {
   it("sends documents Elasticsearch rejects to the errant record reporter and writes the rest", async () => {
     const topic = uniqueTopic("Malformed");
     const index = topic.toLowerCase();
-    await es.indices.create({ index, mappings: { properties: { n: { type: "long" } } } });
+    await esTest.client.indices.create({ index, mappings: { properties: { n: { type: "long" } } } });
     const { reported } = await runTask(
       { topics: topic },
       [[record(topic, 0, "good-1", { n: 1 }), record(topic, 1, "bad", { n: "not a number" }), record(topic, 2, "good-2", { n: 2 })]],
@@ -259,7 +246,7 @@ describe("Elasticsearch sink task", () => {
     // overloaded (429) or unavailable (503) cluster does.
     const refusals = [429, 503];
     const seen: number[] = [];
-    const target = new URL(url);
+    const target = new URL(esTest.url);
     const proxy = createServer((req, res) => {
       if (req.url?.includes("_bulk") === true) {
         const status = refusals.shift();

@@ -1,29 +1,16 @@
 // A topic → Elasticsearch pipeline through the hub's Connect worker, configured with Confluent's
 // class name and keys: JSON records become documents, a tombstone deletes one, a document
 // Elasticsearch rejects goes to the dead letter queue, and offsets are committed past them all.
-import { Client } from "@elastic/elasticsearch";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { produceMessages, readTopic, SCHEMALESS_JSON_CONVERTERS, useWorkerOnTarget, waitUntil } from "../../../support/connect-worker.ts";
 import { TARGETS } from "../../../support/interop-targets.ts";
-import { requireService } from "../../../services/index.ts";
+import { useElasticsearch } from "./es-test-client.ts";
 
-let url = "";
-let es: Client;
-const indices: string[] = [];
-
-beforeAll(async () => {
-  url = await requireService("elasticsearch");
-  es = new Client({ node: url });
-});
-
-afterAll(async () => {
-  if (indices.length > 0) await es.indices.delete({ index: indices, ignore_unavailable: true });
-  await es.close();
-});
+const esTest = useElasticsearch();
 
 async function documentIds(index: string): Promise<string[]> {
-  await es.indices.refresh({ index });
-  const response = await es.search({ index, size: 100, query: { match_all: {} } });
+  await esTest.client.indices.refresh({ index });
+  const response = await esTest.client.search({ index, size: 100, query: { match_all: {} } });
   return response.hits.hits.map((hit) => hit._id as string).sort();
 }
 
@@ -34,10 +21,10 @@ for (const targetName of TARGETS) {
     it("writes a topic's JSON records to Elasticsearch and commits their offsets", async () => {
       const topic = env.target.unique("ES-Orders");
       const index = topic.toLowerCase();
-      indices.push(index);
+      esTest.track(index);
       const dlq = env.target.unique("es-dlq");
       await env.target.createTopic(topic, 1);
-      await es.indices.create({ index, mappings: { properties: { qty: { type: "long" } } } });
+      await esTest.client.indices.create({ index, mappings: { properties: { qty: { type: "long" } } } });
       await produceMessages(env.target.bootstrap, topic, [
         { key: "o1", value: JSON.stringify({ item: "pen", qty: 1 }) },
         { key: "o2", value: JSON.stringify({ item: "ink", qty: 2 }) },
@@ -49,7 +36,7 @@ for (const targetName of TARGETS) {
       await env.w.run(connector, {
         "connector.class": "io.confluent.connect.elasticsearch.ElasticsearchSinkConnector",
         topics: topic,
-        "connection.url": url,
+        "connection.url": esTest.url,
         "schema.ignore": "true",
         "behavior.on.null.values": "delete",
         ...SCHEMALESS_JSON_CONVERTERS,
@@ -59,7 +46,7 @@ for (const targetName of TARGETS) {
       });
       await waitUntil(async () => (await env.target.committedOffsets(`connect-${connector}`, topic)).get(0) === 5n, 30_000, "offset 5 committed");
       expect(await documentIds(index)).toEqual(["o1", "o4"]);
-      const source = await es.get<Record<string, unknown>>({ index, id: "o4" });
+      const source = await esTest.client.get<Record<string, unknown>>({ index, id: "o4" });
       expect(source._source).toEqual({ item: "cup", qty: 4 });
       const [dead] = await readTopic(env.target.bootstrap, dlq, 1);
       expect(dead?.key?.toString()).toBe("o3");
