@@ -1,7 +1,7 @@
 // SetSchemaMetadata (org.apache.kafka.connect.transforms.SetSchemaMetadata$Key / $Value): sets
 // the name and/or version of the key or value schema; a Struct is re-created on the new schema
 // so that value and schema stay consistent. The record must have a schema.
-import { ConfigDef, ConfigException, type ConnectRecord, DataException, Field, Schema, Struct, Transformation, type PluginConfigs } from "../connect/api/index.ts";
+import { ConfigDef, ConfigException, type ConnectRecord, DataException, Struct, Transformation, type PluginConfigs } from "../connect/api/index.ts";
 import { KAFKA_TRANSFORMS_PACKAGE, keyValuePlugins, operatingSchema, operatingValue, REPLACE_NULL_WITH_DEFAULT_DOC, type Side, structGet, withOperated } from "./util.ts";
 
 export const SET_SCHEMA_METADATA_CONFIG = new ConfigDef()
@@ -31,18 +31,7 @@ export class SetSchemaMetadata extends Transformation {
   override apply(record: ConnectRecord): ConnectRecord | null {
     const schema = operatingSchema(record, this.#side);
     if (schema === null) throw new DataException("Schema required for [updating schema metadata]");
-    const updatedSchema = new Schema({
-      type: schema.type,
-      optional: schema.optional,
-      defaultValue: schema.defaultValue,
-      name: this.#name ?? schema.name,
-      version: this.#version ?? schema.version,
-      doc: schema.doc,
-      parameters: schema.parameters,
-      fields: schema.type === "STRUCT" ? schema.fields.map((f) => new Field(f.name, f.index, f.schema)) : null,
-      keySchema: schema.keySchema,
-      valueSchema: schema.valueSchema,
-    });
+    const updatedSchema = schema.with({ name: this.#name ?? schema.name, version: this.#version ?? schema.version });
     const value = operatingValue(record, this.#side);
     let updatedValue = value;
     if (value instanceof Struct) {

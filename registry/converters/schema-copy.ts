@@ -5,19 +5,7 @@ import { Schema, type SchemaOptions } from "../../connect/api/index.ts";
 
 /** `schema` with `changes` applied (optional, parameters). */
 export function copySchema(schema: Schema, changes: Pick<SchemaOptions, "optional" | "parameters">): Schema {
-  return new Schema({
-    type: schema.type,
-    optional: schema.optional,
-    defaultValue: schema.defaultValue,
-    name: schema.name,
-    version: schema.version,
-    doc: schema.doc,
-    parameters: schema.parameters,
-    fields: schema.type === "STRUCT" ? schema.fields : null,
-    keySchema: schema.keySchema,
-    valueSchema: schema.valueSchema,
-    ...changes,
-  });
+  return schema.with(changes);
 }
 
 /** The same schema, required (Confluent's AvroData/JsonSchemaData nonOptional). */

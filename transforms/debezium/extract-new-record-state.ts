@@ -85,19 +85,7 @@ function parseMetadataFields(entries: readonly string[], prefix: string): Metada
 
 /** The field's own schema made optional: metadata may be absent from some events. */
 function optionalCopy(schema: Schema): Schema {
-  if (schema.optional) return schema;
-  return new Schema({
-    type: schema.type,
-    optional: true,
-    defaultValue: schema.defaultValue,
-    name: schema.name,
-    version: schema.version,
-    doc: schema.doc,
-    parameters: schema.parameters,
-    fields: schema.type === "STRUCT" ? schema.fields : null,
-    keySchema: schema.keySchema,
-    valueSchema: schema.valueSchema,
-  });
+  return schema.optional ? schema : schema.with({ optional: true });
 }
 
 /** A metadata value and its schema, or null when the envelope has no such field. */

@@ -150,6 +150,26 @@ export class Schema {
     return this.#fieldsByName.get(name) ?? null;
   }
 
+  /**
+   * This schema with some attributes changed (schemas are immutable: a copy, every other
+   * attribute carried over), e.g. `schema.with({ optional: true })`.
+   */
+  with(changes: Partial<Omit<SchemaOptions, "type">>): Schema {
+    return new Schema({
+      type: this.type,
+      optional: this.optional,
+      defaultValue: this.defaultValue,
+      name: this.name,
+      version: this.version,
+      doc: this.doc,
+      parameters: this.parameters,
+      fields: this.#fields,
+      keySchema: this.keySchema,
+      valueSchema: this.valueSchema,
+      ...changes,
+    });
+  }
+
   /** Deep equality of everything a schema holds, default value included (Kafka's equals). */
   equals(other: unknown): boolean {
     return other instanceof Schema && schemaEquals(this, other);
