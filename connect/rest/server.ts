@@ -6,7 +6,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest }
 import type { Registry } from "prom-client";
 import type { Logger } from "../../lib/logger.ts";
 import type { Listener } from "../../lib/listeners.ts";
-import { listenOn } from "../../lib/http-listen.ts";
+import { listenOn, routedPaths } from "../../lib/http-server.ts";
 import { ConnectRestError } from "../runtime/herder/errors.ts";
 import { type ErrorAnswer, jerseyError, mapError } from "./errors.ts";
 import { parseJsonBody } from "./json.ts";
@@ -39,14 +39,6 @@ export interface RestServer {
 /** Kafka's default REST request timeout (ConnectorsResource.REQUEST_TIMEOUT_MS). */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 90_000;
 
-function routePattern(url: string): RegExp {
-  const body = url
-    .split("/")
-    .map((part) => (part.startsWith(":") ? "[^/]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
-    .join("/");
-  return new RegExp(`^${body}/?$`);
-}
-
 export function createRestServer(options: RestServerOptions): RestServer {
   const ctx: RestContext = {
     ...options,
@@ -57,11 +49,7 @@ export function createRestServer(options: RestServerOptions): RestServer {
   };
   const log: Logger = options.log;
   const app = Fastify({ logger: false, routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true }, bodyLimit: 64 * 1024 * 1024 });
-  const routes: Array<{ method: string; pattern: RegExp }> = [];
-  app.addHook("onRoute", (route) => {
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    for (const method of methods) routes.push({ method: method.toUpperCase(), pattern: routePattern(route.url) });
-  });
+  const hasRoute = routedPaths(app);
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
@@ -90,8 +78,7 @@ export function createRestServer(options: RestServerOptions): RestServer {
     return sendJson(reply, status, body);
   });
   app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split("?")[0] ?? "/";
-    const known = routes.some((r) => r.pattern.test(path));
+    const known = hasRoute(request.url);
     const { status, body } = mapError(jerseyError(known ? 405 : 404));
     return sendJson(reply, status, body);
   });

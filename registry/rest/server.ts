@@ -5,7 +5,7 @@
 // methods with Jersey's 404 and 405.
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import type { Listener } from "../../lib/listeners.ts";
-import { listenOn } from "../../lib/http-listen.ts";
+import { listenOn, routedPaths } from "../../lib/http-server.ts";
 import type { Logger } from "../../lib/logger.ts";
 import { RegistryError } from "../errors.ts";
 import type { RegistryService } from "../service.ts";
@@ -31,14 +31,6 @@ export interface RegistryRestServer {
   close(): Promise<void>;
 }
 
-function routePattern(url: string): RegExp {
-  const body = url
-    .split("/")
-    .map((part) => (part.startsWith(":") ? "[^/]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
-    .join("/");
-  return new RegExp(`^${body}/?$`);
-}
-
 export function createRegistryRestServer(options: RegistryRestOptions): RegistryRestServer {
   const ctx: RegistryRestContext = { service: options.service, log: options.log, forwardTimeoutMs: options.forwardTimeoutMs ?? 60_000 };
   const log = options.log;
@@ -47,11 +39,7 @@ export function createRegistryRestServer(options: RegistryRestOptions): Registry
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 10_000 },
     bodyLimit: options.bodyLimit ?? 64 * 1024 * 1024,
   });
-  const routes: Array<{ method: string; pattern: RegExp }> = [];
-  app.addHook("onRoute", (route) => {
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    for (const method of methods) routes.push({ method: String(method).toUpperCase(), pattern: routePattern(route.url) });
-  });
+  const hasRoute = routedPaths(app);
 
   // Bodies are read as text whatever their media type; the routes that take one check the type.
   app.removeAllContentTypeParsers();
@@ -76,8 +64,7 @@ export function createRegistryRestServer(options: RegistryRestOptions): Registry
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split("?")[0] ?? "/";
-    const known = routes.some((r) => r.pattern.test(path));
+    const known = hasRoute(request.url);
     return sendError(request, reply, httpError(known ? 405 : 404));
   });
 
