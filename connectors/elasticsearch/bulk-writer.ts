@@ -3,7 +3,10 @@
 // unreachable; items that failed for a retriable reason are sent again the same way; items
 // Elasticsearch rejected for good (mapping conflicts, malformed documents) are returned to the
 // caller, which decides what behavior.on.malformed.documents asks for.
-import { Client, errors, type estypes } from "@elastic/elasticsearch";
+import type { Client, estypes } from "@elastic/elasticsearch";
+
+/** The Elasticsearch client library, loaded when the first task starts (it costs ~40 MiB of RSS, so workers without this connector do not pay for it). */
+type ElasticsearchModule = typeof import("@elastic/elasticsearch");
 import { ConnectException, type SinkRecord } from "../../connect/api/index.ts";
 import type { ElasticsearchSinkSettings } from "./config.ts";
 import type { JsonValue } from "./document.ts";
@@ -32,11 +35,17 @@ const REJECTED = "rejected";
 
 export class BulkWriter {
   readonly #client: Client;
+  readonly #errors: ElasticsearchModule["errors"];
   readonly #settings: ElasticsearchSinkSettings;
   #closed = false;
 
-  constructor(settings: ElasticsearchSinkSettings) {
+  static async open(settings: ElasticsearchSinkSettings): Promise<BulkWriter> {
+    return new BulkWriter(settings, await import("@elastic/elasticsearch"));
+  }
+
+  private constructor(settings: ElasticsearchSinkSettings, { Client, errors }: ElasticsearchModule) {
     this.#settings = settings;
+    this.#errors = errors;
     this.#client = new Client({
       nodes: [...settings.urls],
       auth: settings.username !== null && settings.password !== null ? { username: settings.username, password: settings.password.value() } : undefined,
@@ -95,7 +104,7 @@ export class BulkWriter {
       if (await this.#client.indices.exists({ index })) return;
       await this.#client.indices.create({ index, mappings: mappings as estypes.MappingTypeMapping });
     } catch (error) {
-      if (error instanceof errors.ResponseError && error.body !== null && JSON.stringify(error.body).includes("resource_already_exists_exception")) return;
+      if (error instanceof this.#errors.ResponseError && error.body !== null && JSON.stringify(error.body).includes("resource_already_exists_exception")) return;
       throw new ConnectException(`Could not create the Elasticsearch index ${index}: ${(error as Error).message}`, { cause: error });
     }
   }
@@ -119,12 +128,12 @@ export class BulkWriter {
         return { status: result?.status ?? 500, error: result?.error ?? null };
       });
     } catch (error) {
-      if (error instanceof errors.ResponseError) {
+      if (error instanceof this.#errors.ResponseError) {
         const status = error.statusCode ?? 0;
         if (status === 429 || status >= 500) return `HTTP ${status}: ${error.message}`;
         throw new ConnectException(`Elasticsearch refused a bulk request (HTTP ${status}): ${error.message}`, { cause: error });
       }
-      if (error instanceof errors.ConnectionError || error instanceof errors.TimeoutError || error instanceof errors.NoLivingConnectionsError) {
+      if (error instanceof this.#errors.ConnectionError || error instanceof this.#errors.TimeoutError || error instanceof this.#errors.NoLivingConnectionsError) {
         return `${error.name}: ${error.message}`;
       }
       throw new ConnectException(`The bulk request to Elasticsearch failed: ${(error as Error).message}`, { cause: error });

@@ -24,9 +24,9 @@ export class ElasticsearchSinkTask extends SinkTask {
     return HUB_VERSION;
   }
 
-  override start(props: ConnectorProps): void {
+  override async start(props: ConnectorProps): Promise<void> {
     this.#settings = parseElasticsearchSinkSettings(props);
-    this.#writer = new BulkWriter(this.#settings);
+    this.#writer = await BulkWriter.open(this.#settings);
   }
 
   override async put(records: SinkRecord[]): Promise<void> {

@@ -71,7 +71,7 @@ async function runTask(
   const { context, reported } = testContext(all, options.withReporter ?? false);
   const task = new ElasticsearchSinkTask();
   task.initialize(context);
-  task.start(all);
+  await task.start(all);
   try {
     for (const batch of batches) await task.put(batch);
     const offsets: TopicPartitionOffset[] = [];
