@@ -4,6 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { median } from "./process-stats.ts";
 
 export interface BenchHarness {
   /** One progress line on stderr, with the seconds since start. */
@@ -151,4 +152,25 @@ export function positiveIntOption(usageError: (message: string) => never): (name
     if (!Number.isInteger(n) || n < 1) usageError(`--${name} must be a positive integer`);
     return n;
   };
+}
+
+/** A figure per metric key; undefined where no run measured it. */
+export type Medians = Record<string, number | undefined>;
+
+/** Per metric, the median of the finite values `read` gives for the samples. */
+export function mediansOf<S>(metrics: ReadonlyArray<{ readonly key: string }>, samples: readonly S[], read: (sample: S, key: string) => number | undefined): Medians {
+  const out: Medians = {};
+  for (const m of metrics) out[m.key] = median(samples.map((s) => read(s, m.key)).filter((v): v is number => v !== undefined && Number.isFinite(v)));
+  return out;
+}
+
+/** Per metric, ours / theirs (undefined when either is missing or theirs is 0). */
+export function ratiosOf(metrics: ReadonlyArray<{ readonly key: string }>, ours: Medians | undefined, theirs: Medians | undefined): Medians {
+  const ratios: Medians = {};
+  if (!ours || !theirs) return ratios;
+  for (const m of metrics) {
+    const [a, b] = [ours[m.key], theirs[m.key]];
+    ratios[m.key] = a !== undefined && b !== undefined && b !== 0 ? a / b : undefined;
+  }
+  return ratios;
 }

@@ -43,11 +43,11 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Kafka, logLevel, type Admin } from "kafkajs";
-import { CLOCK_TICKS, MemorySampler, median, readStatusKiB, versionOf } from "./process-stats.ts";
+import { CLOCK_TICKS, MemorySampler, readStatusKiB, versionOf } from "./process-stats.ts";
 import { requireService } from "../services/index.ts";
 import { BrokerProcess, freePort } from "../support/broker-process.ts";
 import { KAFKA_CONNECT_VERSION, kafkaConnectHome, startKafkaConnect, type KafkaConnectWorker } from "../support/kafka-connect-process.ts";
-import { benchHarness, fileTail, fmt, launcherSettings, positiveIntOption, sleep, usageErrorFor } from "./bench-harness.ts";
+import { benchHarness, fileTail, fmt, launcherSettings, type Medians, mediansOf, positiveIntOption, ratiosOf, sleep, usageErrorFor } from "./bench-harness.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const MIB = 1024 * 1024;
@@ -772,25 +772,8 @@ const METRICS: Metric[] = [
   { key: "cpuSecs", label: "worker CPU time over the run (with start-up), s", better: "lower", digits: 1, get: (s) => s.cpuSecs },
 ];
 
-type Medians = Record<string, number | undefined>;
-
-function mediansOf(samples: Sample[]): Medians {
-  const out: Medians = {};
-  for (const m of METRICS) {
-    out[m.key] = median(samples.filter((s) => s.errors.length === 0).map(m.get).filter((v): v is number => v !== undefined && Number.isFinite(v)));
-  }
-  return out;
-}
-
-function ratiosOf(hub: Medians | undefined, kc: Medians | undefined): Medians {
-  const ratios: Medians = {};
-  if (!hub || !kc) return ratios;
-  for (const m of METRICS) {
-    const [ours, theirs] = [hub[m.key], kc[m.key]];
-    ratios[m.key] = ours !== undefined && theirs !== undefined && theirs !== 0 ? ours / theirs : undefined;
-  }
-  return ratios;
-}
+/** The metric `key` of a successful run (failed runs are left out of the medians). */
+const readMetric = (s: Sample, key: string): number | undefined => (s.errors.length === 0 ? METRICS.find((m) => m.key === key)?.get(s) : undefined);
 
 function markdownTable(broker: BrokerName, medians: Partial<Record<WorkerName, Medians>>, ratios: Partial<Record<KafkaConnectName, Medians>>, counts: Record<WorkerName, number>): string {
   const cell = (v: number | undefined, digits: number): string => (v === undefined ? "-" : fmt(v, digits));
@@ -905,11 +888,11 @@ async function main(): Promise<void> {
     for (const w of WORKERS_RUN) {
       const mine = samples.filter((s) => s.broker === broker && s.worker === w);
       counts[w] = mine.filter((s) => s.errors.length === 0).length;
-      byWorker[w] = mediansOf(mine);
+      byWorker[w] = mediansOf(METRICS, mine, readMetric);
     }
     medians[broker] = byWorker;
     const byReference: Partial<Record<KafkaConnectName, Medians>> = {};
-    for (const k of KAFKA_CONNECTS) byReference[k] = ratiosOf(byWorker.hub, byWorker[k]);
+    for (const k of KAFKA_CONNECTS) byReference[k] = ratiosOf(METRICS, byWorker.hub, byWorker[k]);
     ratios[broker] = byReference;
     tables.push(markdownTable(broker, byWorker, ratios[broker], counts));
   }

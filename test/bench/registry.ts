@@ -52,10 +52,10 @@ import { parseArgs } from "node:util";
 import { Kafka, logLevel, type Admin } from "kafkajs";
 import pg from "pg";
 import { APICURIO_CCOMPAT_PATH, APICURIO_VERSION, apicurioArgs, apicurioPostgresEnv, ensureApicurio, type ApicurioStorage } from "./apicurio/apicurio.ts";
-import { CLOCK_TICKS, MemorySampler, median, readStatusKiB, versionOf } from "./process-stats.ts";
+import { CLOCK_TICKS, MemorySampler, readStatusKiB, versionOf } from "./process-stats.ts";
 import { requireService } from "../services/index.ts";
 import { freePort } from "../support/broker-process.ts";
-import { benchHarness, fileTail, fmt, launcherSettings, positiveIntOption, sleep, usageErrorFor } from "./bench-harness.ts";
+import { benchHarness, fileTail, fmt, launcherSettings, type Medians, mediansOf, positiveIntOption, ratiosOf, sleep, usageErrorFor } from "./bench-harness.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 // Apicurio twice: with its default in-memory storage (H2), and with the same SQL storage on
@@ -658,25 +658,8 @@ const METRICS: Metric[] = [
   { key: "peakRssMiB", label: "peak RSS, MiB", digits: 0 },
 ];
 
-type Medians = Record<string, number | undefined>;
-
-function mediansOf(samples: Sample[]): Medians {
-  const out: Medians = {};
-  for (const m of METRICS) {
-    out[m.key] = median(samples.filter((s) => s.errors.length === 0).map((s) => s.values[m.key]).filter((v): v is number => v !== undefined && Number.isFinite(v)));
-  }
-  return out;
-}
-
-function ratiosOf(hub: Medians | undefined, other: Medians | undefined): Medians {
-  const ratios: Medians = {};
-  if (!hub || !other) return ratios;
-  for (const m of METRICS) {
-    const [ours, theirs] = [hub[m.key], other[m.key]];
-    ratios[m.key] = ours !== undefined && theirs !== undefined && theirs !== 0 ? ours / theirs : undefined;
-  }
-  return ratios;
-}
+/** The metric `key` of a successful run (failed runs are left out of the medians). */
+const readMetric = (s: Sample, key: string): number | undefined => (s.errors.length === 0 ? s.values[key] : undefined);
 
 function markdownTable(medians: Partial<Record<RegistryName, Medians>>, ratios: Partial<Record<ApicurioName, Medians>>, counts: Record<RegistryName, number>): string {
   const cell = (v: number | undefined, digits: number): string => (v === undefined ? "-" : fmt(v, digits));
@@ -756,10 +739,10 @@ async function main(): Promise<void> {
   for (const r of RUN_REGISTRIES) {
     const mine = samples.filter((s) => s.registry === r);
     counts[r] = mine.filter((s) => s.errors.length === 0).length;
-    medians[r] = mediansOf(mine);
+    medians[r] = mediansOf(METRICS, mine, readMetric);
   }
   const ratios: Partial<Record<ApicurioName, Medians>> = {};
-  for (const a of APICURIOS) if (RUN_REGISTRIES.includes(a)) ratios[a] = ratiosOf(medians.hub, medians[a]);
+  for (const a of APICURIOS) if (RUN_REGISTRIES.includes(a)) ratios[a] = ratiosOf(METRICS, medians.hub, medians[a]);
   process.stdout.write(`\n${markdownTable(medians, ratios, counts)}\n`);
   const storage = [...new Set(samples.filter((s) => s.registry === "hub" && s.storage).map((s) => s.storage))];
   if (storage.length > 0) process.stdout.write(`\nhub storage: ${storage.join("; ")}\n`);
