@@ -1,6 +1,7 @@
 // What every benchmark command shares: timestamped progress on stderr, quiet exit when stdout is
 // piped into a pager that quits, and the processes and temporary directories it started, which
 // are stopped (SIGTERM, then SIGKILL at exit) and removed however it ends — Ctrl-C included.
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -117,6 +118,15 @@ export interface LauncherSettings {
   readonly nodeFlags: readonly string[];
   /** Its variables that are not set in this process already. */
   readonly env: Readonly<Record<string, string>>;
+}
+
+/**
+ * The compiled entry point ./hub runs (dist/cli/hub.js), compiled first if a source file changed
+ * (scripts/node-env.sh's hub_ensure_build), so a benchmark measures what users start.
+ */
+export function compiledHubEntry(root: string): string {
+  execFileSync("bash", ["-c", 'source scripts/node-env.sh && hub_ensure_build "$PWD"'], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  return join(root, "dist", "cli", "hub.js");
 }
 
 export function launcherSettings(root: string, extraFlags: readonly string[]): LauncherSettings {

@@ -8,7 +8,7 @@
 //                              [--kafka-connect-prop K=V] [--out FILE] [--profile] [--keep-logs]
 //   npm run bench:connect -- --quick
 //
-// The workers: the hub's (`node cli/hub.ts connect`, what ./hub runs), and Apache Kafka Connect
+// The workers: the hub's (`node dist/cli/hub.js connect`, what ./hub runs: the compiled tree), and Apache Kafka Connect
 // 4.3.1 from Maven (test/support/kafka-connect-process.ts) twice: as shipped, and with
 // plugin.discovery=service_load (see WORKERS below). Same worker properties, same connector
 // configs (Kafka's Java class names), distributed mode by default (internal topics at
@@ -47,7 +47,7 @@ import { CLOCK_TICKS, MemorySampler, readStatusKiB, versionOf } from "./process-
 import { requireService } from "../services/index.ts";
 import { BrokerProcess, freePort } from "../support/broker-process.ts";
 import { KAFKA_CONNECT_VERSION, kafkaConnectHome, startKafkaConnect, type KafkaConnectWorker } from "../support/kafka-connect-process.ts";
-import { benchHarness, fileTail, fmt, launcherSettings, type Medians, mediansOf, positiveIntOption, ratiosOf, sleep, usageErrorFor } from "./bench-harness.ts";
+import { benchHarness, compiledHubEntry, fileTail, fmt, launcherSettings, type Medians, mediansOf, positiveIntOption, ratiosOf, sleep, usageErrorFor } from "./bench-harness.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const MIB = 1024 * 1024;
@@ -303,6 +303,7 @@ function writeProperties(file: string, props: Record<string, string>): void {
   writeFileSync(file, Object.entries(props).map(([k, v]) => `${k}=${v.replace(/\\/g, "\\\\")}`).join("\n") + "\n");
 }
 
+const HUB_ENTRY = compiledHubEntry(ROOT);
 const HUB_NODE_FLAGS = (opts["hub-node-flags"] ?? "").split(/\s+/).filter(Boolean);
 /** How ./hub starts Node (cli/node-flags): its flags, unless --hub-node-flags sets the same one, and its environment variables, unless set here. */
 const { nodeFlags: LAUNCHER_NODE_FLAGS, env: LAUNCHER_ENV } = launcherSettings(ROOT, HUB_NODE_FLAGS);
@@ -310,7 +311,7 @@ const hubCommand = (profileDir: string | undefined): string[] => [
   ...LAUNCHER_NODE_FLAGS,
   ...HUB_NODE_FLAGS,
   ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
-  join(ROOT, "cli", "hub.ts"),
+  HUB_ENTRY,
   "--log-level",
   "warn",
   "connect",
@@ -326,7 +327,7 @@ async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
   clearTimeout(timer);
 }
 
-/** `node <cli/node-flags> cli/hub.ts connect worker.properties`: what ./hub runs after its dependency check. */
+/** `node <cli/node-flags> dist/cli/hub.js connect worker.properties`: what ./hub runs after its dependency and build checks. */
 function startHubWorker(bootstrap: string, plan: WorkerPlan, profileDir: string | undefined): RunningWorker {
   const propsFile = join(plan.dir, "worker.properties");
   writeProperties(propsFile, workerProperties(bootstrap, plan));

@@ -55,7 +55,7 @@ import { APICURIO_CCOMPAT_PATH, APICURIO_VERSION, apicurioArgs, apicurioPostgres
 import { CLOCK_TICKS, MemorySampler, readStatusKiB, versionOf } from "./process-stats.ts";
 import { requireService } from "../services/index.ts";
 import { freePort } from "../support/broker-process.ts";
-import { benchHarness, fileTail, fmt, launcherSettings, type Medians, mediansOf, positiveIntOption, ratiosOf, sleep, usageErrorFor } from "./bench-harness.ts";
+import { benchHarness, compiledHubEntry, fileTail, fmt, launcherSettings, type Medians, mediansOf, positiveIntOption, ratiosOf, sleep, usageErrorFor } from "./bench-harness.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 // Apicurio twice: with its default in-memory storage (H2), and with the same SQL storage on
@@ -300,7 +300,7 @@ function running(child: ChildProcess, base: string, logFile: string, graceMs: nu
 // `./hub` starts Node with the flags and malloc settings in cli/node-flags; the hub registry
 // here is started the same way (the launcher's own lines, then --hub-node-flags).
 const { nodeFlags: LAUNCHER_NODE_FLAGS, env: LAUNCHER_ENV } = launcherSettings(ROOT, HUB_NODE_FLAGS);
-const HUB_ARGS = [...LAUNCHER_NODE_FLAGS, ...HUB_NODE_FLAGS, join(ROOT, "cli", "hub.ts"), "--log-level", "warn", "registry"];
+const HUB_ARGS = [...LAUNCHER_NODE_FLAGS, ...HUB_NODE_FLAGS, compiledHubEntry(ROOT), "--log-level", "warn", "registry"];
 
 interface HubPlan {
   topic: string;

@@ -5,10 +5,17 @@
 // It opens the directory as the broker would, prints "cleaning" and runs the cleaner (in its
 // worker thread) until no partition needs it, then prints "done <json summaries>" and exits.
 // With a step (swap.ts SwapStep) and a group index, it SIGKILLs itself at that point of the
-// swap instead, to land a kill exactly between two renames.
-import { LogCleaner } from "../../broker/log/cleaner/log-cleaner.ts";
-import { DEFAULT_LOG_CONFIG } from "../../broker/log/log-config.ts";
-import { LogManager } from "../../broker/log/log-manager.ts";
+// swap instead, to land a kill exactly between two renames. With HUB_CODE=dist it runs the
+// compiled tree (dist/, what ./hub runs) instead of the TypeScript sources.
+import type * as CleanerModule from "../../broker/log/cleaner/log-cleaner.ts";
+import type * as ConfigModule from "../../broker/log/log-config.ts";
+import type * as ManagerModule from "../../broker/log/log-manager.ts";
+
+const code = process.env.HUB_CODE === "dist" ? { root: "../../dist/", ext: "js" } : { root: "../../", ext: "ts" };
+const load = <T>(path: string): Promise<T> => import(new URL(`${code.root}${path}.${code.ext}`, import.meta.url).href) as Promise<T>;
+const { LogCleaner } = await load<typeof CleanerModule>("broker/log/cleaner/log-cleaner");
+const { DEFAULT_LOG_CONFIG } = await load<typeof ConfigModule>("broker/log/log-config");
+const { LogManager } = await load<typeof ManagerModule>("broker/log/log-manager");
 
 const [logDir, killAt] = process.argv.slice(2);
 if (!logDir) throw new Error("usage: cleaner-child.ts <log.dir> [<step>:<group>]");

@@ -418,7 +418,9 @@ export class LogCleaner {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(new URL("./clean-worker.ts", import.meta.url), { name: "log-cleaner" });
+    // The compiled tree (dist/, what ./hub runs) has clean-worker.js next to this file.
+    const workerFile = import.meta.url.endsWith(".ts") ? "./clean-worker.ts" : "./clean-worker.js";
+    const worker = new Worker(new URL(workerFile, import.meta.url), { name: "log-cleaner" });
     worker.on("message", (m: { id: number; result?: CleanResult; error?: { name: string; message: string; stack?: string } }) => {
       const job = this.pending.get(m.id);
       if (!job) return;
