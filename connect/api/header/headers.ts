@@ -65,6 +65,11 @@ function checked(key: string, value: unknown, schema: Schema | null): Header {
 
 export class Headers implements Iterable<Header> {
   #headers: Header[];
+  /**
+   * The array may be shared with a duplicate (every SMT's newRecord duplicates the headers, and
+   * most records have none or never change them): it is copied before the first in-place change.
+   */
+  #shared = false;
 
   constructor(headers?: Iterable<Header> | null) {
     this.#headers = headers == null ? [] : [...headers];
@@ -110,7 +115,7 @@ export class Headers implements Iterable<Header> {
   add(key: string, value: unknown, schema: Schema | null): this;
   add(keyOrHeader: string | Header, value?: unknown, schema?: Schema | null): this {
     if (typeof keyOrHeader === "object" && keyOrHeader !== null) {
-      this.#headers.push(keyOrHeader);
+      this.#writable().push(keyOrHeader);
     } else if (keyOrHeader == null && value === undefined && schema === undefined) {
       throw new DataException("Header cannot be null");
     } else if (schema === undefined) {
@@ -118,9 +123,9 @@ export class Headers implements Iterable<Header> {
         throw new DataException("Headers.add(key, x) takes a SchemaAndValue; use add(key, value, schema) (schema null for a schemaless value)");
       }
       const sv = value as SchemaAndValue | null | undefined;
-      this.#headers.push(checked(keyOrHeader, sv?.value ?? null, sv?.schema ?? null));
+      this.#writable().push(checked(keyOrHeader, sv?.value ?? null, sv?.schema ?? null));
     } else {
-      this.#headers.push(checked(keyOrHeader, value, schema));
+      this.#writable().push(checked(keyOrHeader, value, schema));
     }
     return this;
   }
@@ -219,9 +224,21 @@ export class Headers implements Iterable<Header> {
     return this;
   }
 
-  /** A copy of the list (headers themselves are immutable). */
+  /** A copy of the list (headers themselves are immutable); the array is copied only when one of the two changes. */
   duplicate(): Headers {
-    return new Headers(this.#headers);
+    const copy = new Headers();
+    copy.#headers = this.#headers;
+    copy.#shared = true;
+    this.#shared = true;
+    return copy;
+  }
+
+  #writable(): Header[] {
+    if (this.#shared) {
+      this.#headers = [...this.#headers];
+      this.#shared = false;
+    }
+    return this.#headers;
   }
 
   /** Replaces each header (or each with this key) by what the transform returns; null removes it. */
