@@ -55,6 +55,8 @@ export interface TypeMappingOptions {
   unavailableValuePlaceholder: string;
   /** money.fraction.digits (Debezium's default 2). */
   moneyFractionDigits: number;
+  /** include.unknown.datatypes: keep columns of unmapped types as their text's bytes (Debezium's default false: leave them out). */
+  includeUnknownDatatypes?: boolean;
 }
 
 /** Debezium's `source` block for one event. */
@@ -65,6 +67,8 @@ export interface SourceInfo {
   name: string;
   /** Event time in the database: commit time while streaming, read time in a snapshot (ms since epoch). */
   tsMs: number;
+  /** The same time in microseconds (pgoutput's commit times have them), for ts_us/ts_ns; tsMs × 1000 when absent. */
+  tsUs?: bigint;
   /** "true", "first", "first_in_data_collection", "last_in_data_collection", "last", "false", "incremental" (Debezium's SnapshotRecord, lower-cased). */
   snapshot: "true" | "first" | "first_in_data_collection" | "last_in_data_collection" | "last" | "false";
   db: string;

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { configDefToMarkdown } from "../../../connect/api/index.ts";
 import { CONNECTOR_PLUGINS } from "../../../connectors/index.ts";
 
-const README_OF: Record<string, string> = { FileStreamSource: "file", FileStreamSink: "file", Datagen: "datagen", ElasticsearchSink: "elasticsearch" };
+const README_OF: Record<string, string> = { FileStreamSource: "file", FileStreamSink: "file", Datagen: "datagen", ElasticsearchSink: "elasticsearch", PostgresCdcSource: "postgres-cdc" };
 
 describe("connector READMEs", () => {
   it("list every built-in connector", () => {
