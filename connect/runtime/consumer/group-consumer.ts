@@ -61,6 +61,9 @@ export interface RebalanceListener {
   onPartitionsAssigned(partitions: readonly TopicPartition[]): Promise<void>;
 }
 
+/** How often a pattern subscription looks for new matching topics (one Metadata request). */
+const PATTERN_CHECK_MS = 2_000;
+
 export type Subscription = { readonly topics: readonly string[] } | { readonly pattern: RegExp };
 
 export interface GroupConsumerOptions {
@@ -450,10 +453,16 @@ export class GroupConsumer {
     return new Map(members.map((m) => [m.memberId, encodeAssignment({ partitions: plan.get(m.memberId) ?? [], userData: null })]));
   }
 
-  /** Metadata is checked every metadata.max.age.ms; every retry.backoff.max.ms while a leader waits for a subscribed topic. */
+  /**
+   * Metadata is checked every metadata.max.age.ms (Kafka's "at least that often"); every
+   * retry.backoff.max.ms while a leader waits for a subscribed topic; and a pattern subscription
+   * every PATTERN_CHECK_MS at most, so a topic created after the sink started (a CDC source's
+   * table that gets its first change) is read within seconds rather than Kafka's 5 minutes.
+   */
   #metadataInterval(): number {
     const missing = this.#leaderView !== null && this.#leaderView.topics.some((t) => !this.#leaderView!.counts.has(t));
-    return missing ? Math.max(this.#o.retryBackoffMaxMs, 100) : this.#o.metadataMaxAgeMs;
+    if (missing) return Math.max(this.#o.retryBackoffMaxMs, 100);
+    return "pattern" in this.#o.subscription ? Math.min(this.#o.metadataMaxAgeMs, PATTERN_CHECK_MS) : this.#o.metadataMaxAgeMs;
   }
 
   /** Rejoins when a pattern now matches other topics, or (leader) a subscribed topic's partitions changed. */
