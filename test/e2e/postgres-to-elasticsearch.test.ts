@@ -60,7 +60,7 @@ describe("PostgreSQL → hub → Elasticsearch with the example configs", () => 
     try {
       await waitFor(what, async () => ((last = await converged()).length === 0 ? true : undefined), timeoutMs, 500);
     } catch (err) {
-      throw new Error(`${(err as Error).message}\nlast differences: ${JSON.stringify(last, null, 1).slice(0, 3_000)}`);
+      throw new Error(`${(err as Error).message}\nlast differences: ${JSON.stringify(last, null, 1).slice(0, 3_000)}`, { cause: err });
     }
   }
 
